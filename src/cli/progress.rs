@@ -1,0 +1,89 @@
+//! Terminal rendering of runner events: a progress bar on a terminal, nothing in CI or with
+//! `--json`. Harness faults are always printed, loudly, as they happen.
+
+use std::io::IsTerminal;
+
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::runner::Event;
+
+pub struct Progress {
+    bar: Option<ProgressBar>,
+    faults: usize,
+}
+
+impl Progress {
+    pub fn new(quiet: bool) -> Progress {
+        let show = !quiet && !super::quiet_env() && std::io::stderr().is_terminal();
+        Progress {
+            bar: show.then(|| {
+                let b = ProgressBar::new(0);
+                b.set_style(
+                    ProgressStyle::with_template(
+                        "{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} samples ({per_sec}, eta {eta}) {msg}",
+                    )
+                    .expect("valid template"),
+                );
+                b
+            }),
+            faults: 0,
+        }
+    }
+
+    pub fn on(&mut self, event: Event<'_>) {
+        match event {
+            Event::Started {
+                total,
+                already_done,
+            } => {
+                if let Some(b) = &self.bar {
+                    b.set_length(total as u64);
+                    b.set_position(already_done as u64);
+                    b.reset_eta();
+                }
+                if already_done > 0 {
+                    self.println(format!(
+                        "resuming: {already_done} of {total} samples already scored"
+                    ));
+                }
+            }
+            Event::SampleFinished(r) => {
+                if r.execution.outcome.is_harness_fault() {
+                    self.faults += 1;
+                    if self.faults <= 5 {
+                        self.println(format!(
+                            "HARNESS FAULT {} #{} ({}): {} — {}",
+                            r.task_id,
+                            r.sample_index,
+                            r.language,
+                            r.execution.outcome,
+                            r.execution.detail
+                        ));
+                    }
+                }
+                if let Some(b) = &self.bar {
+                    b.inc(1);
+                    if self.faults > 0 {
+                        b.set_message(format!("{} harness faults", self.faults));
+                    }
+                }
+            }
+            Event::Interrupted => {
+                self.println("interrupted: finished samples are saved; rerun to resume".into())
+            }
+        }
+    }
+
+    fn println(&self, msg: String) {
+        match &self.bar {
+            Some(b) => b.println(msg),
+            None => eprintln!("{msg}"),
+        }
+    }
+
+    pub fn finish(&self) {
+        if let Some(b) = &self.bar {
+            b.finish_and_clear();
+        }
+    }
+}

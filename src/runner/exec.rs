@@ -1,0 +1,249 @@
+//! `passk exec`: score an existing samples file against a problems file into a run
+//! directory (`manifest.json`, `results.jsonl`, `summary.json`). Rerunning into the same
+//! directory resumes: what is in `results.jsonl` is skipped, nothing is doubled or lost.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use super::results::{self, ResultsWriter, SampleKey};
+use super::{Cancel, Event, Job, execute};
+use crate::errors::{InputError, RunError};
+use crate::grade::summary::{Summary, SummaryBuilder};
+use crate::problem::ProblemSet;
+use crate::problem::samples::{Sample, SampleReader};
+use crate::sandbox::wasm::WasmSandbox;
+use crate::sandbox::{Limits, Program};
+
+pub struct ExecOptions {
+    pub problems: PathBuf,
+    pub samples: PathBuf,
+    pub out: PathBuf,
+    pub limits: Limits,
+    pub workers: usize,
+}
+
+/// What a run directory was made from; a resume must match it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ExecManifest {
+    pub kind: String,
+    pub passk_version: String,
+    pub problems: String,
+    pub problems_format: String,
+    pub problems_sha256: String,
+    pub samples: String,
+    pub samples_sha256: String,
+    pub limits: Limits,
+    pub deterministic: bool,
+}
+
+pub struct ExecOutcome {
+    pub summary: Summary,
+    pub interrupted: bool,
+    pub out: PathBuf,
+}
+
+/// Assigns each sample its index among samples of the same task, language and model, in
+/// file order — the identity `results.jsonl` uses.
+#[derive(Default)]
+struct Indexer(HashMap<(String, Option<String>), usize>);
+
+impl Indexer {
+    fn next(&mut self, task: &str, model: &Option<String>) -> usize {
+        let n = self.0.entry((task.to_string(), model.clone())).or_default();
+        *n += 1;
+        *n - 1
+    }
+}
+
+/// Checks every sample before anything runs: a bad line fails the run up front, naming the
+/// file and line, instead of half-way through. Returns the sample count.
+fn validate(path: &Path, problems: &ProblemSet) -> Result<usize, InputError> {
+    let mut n = 0;
+    for s in SampleReader::open(path)? {
+        let s = s?;
+        let Some(p) = problems.get(&s.task_id) else {
+            return Err(InputError::Line {
+                path: path.to_path_buf(),
+                line: s.line,
+                message: format!(
+                    "task_id `{}` is not in the problems file (it has {} problems, e.g. `{}`)",
+                    s.task_id,
+                    problems.len(),
+                    problems.problems.first().map(|p| p.id.as_str()).unwrap_or("-")
+                ),
+            });
+        };
+        if let Some(l) = s.language
+            && l != p.language
+        {
+            return Err(InputError::Line {
+                path: path.to_path_buf(),
+                line: s.line,
+                message: format!("sample is {l} but problem {} is {}", p.id, p.language),
+            });
+        }
+        n += 1;
+    }
+    Ok(n)
+}
+
+fn write_json_atomically(path: &Path, value: &impl Serialize) -> Result<(), RunError> {
+    let io = |e: std::io::Error| RunError::Io {
+        path: path.to_path_buf(),
+        source: e,
+    };
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(io)?;
+    serde_json::to_writer_pretty(&mut tmp, value).map_err(|e| io(e.into()))?;
+    std::io::Write::write_all(&mut tmp, b"\n").map_err(io)?;
+    tmp.persist(path).map_err(|e| io(e.error))?;
+    Ok(())
+}
+
+pub fn write_summary(out: &Path, summary: &Summary) -> Result<(), RunError> {
+    write_json_atomically(&out.join("summary.json"), summary)
+}
+
+/// Rebuilds the summary from a run directory's `results.jsonl`.
+pub fn summarize(out: &Path, samples_expected: usize) -> Result<Summary, RunError> {
+    let mut b = SummaryBuilder::default();
+    results::for_each(&out.join("results.jsonl"), |r| b.add(&r))?;
+    Ok(b.finish(samples_expected))
+}
+
+fn manifest_for(
+    opts: &ExecOptions,
+    problems: &ProblemSet,
+    deterministic: bool,
+) -> Result<ExecManifest, RunError> {
+    let samples_sha256 =
+        crate::setup::paths::sha256_file(&opts.samples).map_err(|e| RunError::Io {
+            path: opts.samples.clone(),
+            source: e,
+        })?;
+    Ok(ExecManifest {
+        kind: "exec".into(),
+        passk_version: env!("CARGO_PKG_VERSION").into(),
+        problems: opts.problems.display().to_string(),
+        problems_format: problems.format.clone(),
+        problems_sha256: problems.sha256.clone(),
+        samples: opts.samples.display().to_string(),
+        samples_sha256,
+        limits: opts.limits.clone(),
+        deterministic,
+    })
+}
+
+/// Refuses to resume into a directory made from other inputs or limits.
+fn check_resume(out: &Path, manifest: &ExecManifest) -> Result<(), RunError> {
+    let path = out.join("manifest.json");
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        return Ok(());
+    };
+    let old: ExecManifest = serde_json::from_str(&text).map_err(|e| {
+        RunError::Mismatch(format!(
+            "{}: not a passk exec manifest ({e}); choose another --out",
+            path.display()
+        ))
+    })?;
+    let differs = |what: &str| {
+        Err(RunError::Mismatch(format!(
+            "{} holds a run with different {what}; resume needs the same inputs and limits \
+             (choose another --out to start a new run)",
+            out.display()
+        )))
+    };
+    if old.problems_sha256 != manifest.problems_sha256 {
+        return differs("problems");
+    }
+    if old.samples_sha256 != manifest.samples_sha256 {
+        return differs("samples");
+    }
+    if old.limits != manifest.limits || old.deterministic != manifest.deterministic {
+        return differs("limits");
+    }
+    Ok(())
+}
+
+pub fn run_exec(
+    opts: &ExecOptions,
+    sandbox: Arc<WasmSandbox>,
+    cancel: &Cancel,
+    on_event: &mut dyn FnMut(Event<'_>),
+) -> Result<ExecOutcome, RunError> {
+    let problems = ProblemSet::load(&opts.problems)?;
+    let total = validate(&opts.samples, &problems)?;
+    std::fs::create_dir_all(&opts.out).map_err(|e| RunError::Io {
+        path: opts.out.clone(),
+        source: e,
+    })?;
+    let manifest = manifest_for(opts, &problems, sandbox.deterministic())?;
+    check_resume(&opts.out, &manifest)?;
+    write_json_atomically(&opts.out.join("manifest.json"), &manifest)?;
+
+    let (mut writer, done) = ResultsWriter::open(&opts.out.join("results.jsonl"))?;
+    on_event(Event::Started {
+        total,
+        already_done: done.len(),
+    });
+
+    let mut indexer = Indexer::default();
+    let reader = SampleReader::open(&opts.samples)?;
+    let jobs = reader.filter_map(|s: Result<Sample, InputError>| {
+        // Validated above; a file changed under us mid-run only loses the changed lines.
+        let s = s.ok()?;
+        let p = problems.get(&s.task_id)?;
+        let sample_index = indexer.next(&p.id, &s.model);
+        let key = SampleKey {
+            task_id: p.id.clone(),
+            language: p.language,
+            model: s.model.clone(),
+            sample_index,
+        };
+        if done.contains(&key) {
+            return None;
+        }
+        let mut limits = opts.limits.clone();
+        if let Some(t) = p.time_limit {
+            limits.time = limits.time.max(t);
+        }
+        Some(Job {
+            task_id: p.id.clone(),
+            model: s.model,
+            sample_index,
+            program: Program {
+                language: p.language,
+                source: p.program(&s.code),
+            },
+            limits,
+        })
+    });
+
+    let mut write_error = None;
+    let all_started = execute(sandbox, jobs, opts.workers, cancel, |record| {
+        if write_error.is_none()
+            && let Err(e) = writer.append(&record)
+        {
+            write_error = Some(e);
+        }
+        on_event(Event::SampleFinished(&record));
+    });
+    writer.sync()?;
+    if let Some(e) = write_error {
+        return Err(e);
+    }
+    let interrupted = !all_started || cancel.is_cancelled();
+    if interrupted {
+        on_event(Event::Interrupted);
+    }
+    let summary = summarize(&opts.out, total)?;
+    write_summary(&opts.out, &summary)?;
+    Ok(ExecOutcome {
+        summary,
+        interrupted,
+        out: opts.out.clone(),
+    })
+}

@@ -1,0 +1,128 @@
+//! Sandboxes run one untrusted program and turn how it ended into an [`Outcome`].
+//!
+//! The [`Sandbox`] trait is the seam between the runner and the isolation technology; the
+//! WASM implementation (wasmtime/WASI) lives in [`wasm`].
+
+pub mod pipe;
+pub mod wasm;
+
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use crate::lang::Language;
+use crate::outcome::Outcome;
+
+/// Resource limits for one run. Defaults follow DESIGN §5.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Limits {
+    /// Wall-clock budget for the run (ignored in deterministic mode, where `fuel` rules and
+    /// wall time is only a generous backstop).
+    #[serde(with = "duration_ms")]
+    pub time: Duration,
+    /// Compile-step budget for compiled languages.
+    #[serde(with = "duration_ms")]
+    pub compile_time: Duration,
+    /// Linear-memory cap in bytes.
+    pub memory_bytes: u64,
+    /// Cap on each of stdout and stderr; a program that writes more ends in `output_limit`.
+    pub output_bytes: usize,
+    /// Deterministic mode: the fuel budget that replaces wall time.
+    pub fuel: Option<u64>,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            time: Duration::from_secs(10),
+            compile_time: Duration::from_secs(30),
+            memory_bytes: 512 << 20,
+            output_bytes: 1 << 20,
+            fuel: None,
+        }
+    }
+}
+
+/// One program to run: complete source (solution and tests already assembled).
+#[derive(Debug, Clone)]
+pub struct Program {
+    pub language: Language,
+    pub source: String,
+}
+
+/// Everything a sandbox observed about one run.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Execution {
+    pub outcome: Outcome,
+    /// Short human-readable reason (exception, trap, exit code, harness problem).
+    pub detail: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exit_code: Option<i32>,
+    /// The wasm trap kind, when the guest trapped.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trap: Option<String>,
+    pub duration_ms: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fuel: Option<u64>,
+    pub stdout: String,
+    pub stderr: String,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub stdout_truncated: bool,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub stderr_truncated: bool,
+}
+
+impl Execution {
+    /// A run that never reached the program: a harness fault or a pre-execution verdict.
+    pub fn verdict(outcome: Outcome, detail: impl Into<String>) -> Self {
+        Execution {
+            outcome,
+            detail: detail.into(),
+            exit_code: None,
+            trap: None,
+            duration_ms: 0.0,
+            fuel: None,
+            stdout: String::new(),
+            stderr: String::new(),
+            stdout_truncated: false,
+            stderr_truncated: false,
+        }
+    }
+}
+
+/// Which isolation technology ran a program, and its version, recorded with every result.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SandboxId {
+    pub kind: String,
+    pub version: String,
+}
+
+/// Runs untrusted programs. Implementations never panic on hostile input: every failure
+/// becomes an [`Execution`] (a harness fault when it is passk's, not the program's).
+pub trait Sandbox: Send + Sync {
+    /// True when this sandbox can run `language` here (guest or toolchain present).
+    fn supports(&self, language: Language) -> bool;
+    fn id(&self, language: Language) -> SandboxId;
+    fn run(
+        &self,
+        program: &Program,
+        limits: &Limits,
+    ) -> impl std::future::Future<Output = Execution> + Send;
+}
+
+mod duration_ms {
+    use serde::{Deserialize, Deserializer, Serializer};
+    use std::time::Duration;
+
+    pub fn serialize<S: Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_u64(d.as_millis() as u64)
+    }
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
+        Ok(Duration::from_millis(u64::deserialize(d)?))
+    }
+}
+
+/// Lossy UTF-8: program output may be anything, results must stay valid JSON.
+pub fn lossy(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}

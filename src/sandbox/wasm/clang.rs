@@ -1,0 +1,199 @@
+//! C and C++ under WASM: clang `--target=wasm32-wasi` (Debian's clang, lld, wasi-libc and
+//! libc++ for wasm32), then the compiled module runs as a WASI command.
+//!
+//! The program's `main` is renamed so that passk's own `main` can print the completion
+//! nonce after it returns 0: `exit(0)` before the tests is then no pass.
+
+use std::process::Stdio;
+use std::time::Duration;
+
+use wasmtime::{Engine, Module};
+
+use super::command::{CommandGuest, Nonce, judge_exit};
+use crate::lang::Language;
+use crate::outcome::Outcome;
+use crate::sandbox::{Execution, Limits, lossy};
+
+const C_WRAPPER: &str = r#"
+#undef main
+#include <stdio.h>
+#include <string.h>
+int __passk_user_main(void);
+int main(int argc, char **argv) {
+    char nonce[64] = {0};
+    if (argc > 1) {
+        strncpy(nonce, argv[argc - 1], sizeof nonce - 1);
+        memset(argv[argc - 1], 0, strlen(argv[argc - 1]));
+    }
+    int rc = __passk_user_main();
+    if (rc == 0) {
+        fflush(stdout);
+        fprintf(stdout, "\n%s\n", nonce);
+        fflush(stdout);
+    }
+    return rc;
+}
+"#;
+
+fn compiler(language: Language) -> &'static str {
+    if language == Language::Cpp {
+        "clang++"
+    } else {
+        "clang"
+    }
+}
+
+/// Why clang cannot build wasm32-wasi programs here, or `None`.
+pub fn unavailable(language: Language) -> Option<String> {
+    static C: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+    static CPP: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+    let cell = if language == Language::Cpp { &CPP } else { &C };
+    cell.get_or_init(|| probe(language)).clone()
+}
+
+/// Compiles a trivial program once to prove the toolchain (compiler, lld, libc) works.
+fn probe(language: Language) -> Option<String> {
+    let dir = tempfile::tempdir().ok()?;
+    let ext = if language == Language::Cpp { "cpp" } else { "c" };
+    let src = dir.path().join(format!("probe.{ext}"));
+    let body = if language == Language::Cpp {
+        "#include <vector>\n#include <string>\nint main(){std::vector<std::string> v{\"a\"};return v.size()==1?0:1;}\n"
+    } else {
+        "#include <stdio.h>\nint main(void){puts(\"ok\");return 0;}\n"
+    };
+    std::fs::write(&src, body).ok()?;
+    let out = std::process::Command::new(compiler(language))
+        .args(flags(language))
+        .arg(&src)
+        .arg("-o")
+        .arg(dir.path().join("probe.wasm"))
+        .stdin(Stdio::null())
+        .output();
+    match out {
+        Err(e) => Some(format!(
+            "{} not found ({e}); install Debian packages clang lld wasi-libc libclang-rt-14-dev-wasm32 libc++-14-dev-wasm32 libc++abi-14-dev-wasm32 (`make setup`)",
+            compiler(language)
+        )),
+        Ok(o) if !o.status.success() => Some(format!(
+            "{} cannot build wasm32-wasi programs: {}",
+            compiler(language),
+            lossy(&o.stderr).lines().take(3).collect::<Vec<_>>().join(" | ")
+        )),
+        Ok(_) => None,
+    }
+}
+
+fn flags(language: Language) -> Vec<&'static str> {
+    let mut f = vec!["--target=wasm32-wasi", "-O2", "-w"];
+    if language == Language::Cpp {
+        f.extend(["-std=c++17", "-fno-exceptions"]);
+    }
+    f
+}
+
+pub fn version() -> String {
+    static V: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    V.get_or_init(|| {
+        std::process::Command::new("clang")
+            .arg("--version")
+            .output()
+            .ok()
+            .and_then(|o| lossy(&o.stdout).lines().next().map(str::to_string))
+            .unwrap_or_else(|| "clang missing".into())
+    })
+    .clone()
+}
+
+pub async fn run(
+    engine: &Engine,
+    language: Language,
+    source: &str,
+    limits: &Limits,
+    wall: Duration,
+) -> Execution {
+    if let Some(why) = unavailable(language) {
+        return Execution::verdict(Outcome::ToolchainMissing, why);
+    }
+    let wasm = match compile(language, source, limits.compile_time).await {
+        Ok(w) => w,
+        Err(e) => return e,
+    };
+    let guest = match Module::new(engine, &wasm).and_then(|m| CommandGuest::new(engine, &m, &wasm))
+    {
+        Ok(g) => g,
+        Err(e) => {
+            return Execution::verdict(
+                Outcome::SandboxError,
+                format!("compiled module did not load: {e:#}"),
+            );
+        }
+    };
+    let nonce = Nonce::new();
+    match guest
+        .run(vec!["program".into(), nonce.0.clone()], limits, wall)
+        .await
+    {
+        (exec, Some(code)) => judge_exit(exec, code, &nonce),
+        (exec, None) => exec,
+    }
+}
+
+/// Compiles in a private temporary directory; the compiler's own failure to start is a
+/// harness fault, a rejected program is the model's.
+async fn compile(language: Language, source: &str, limit: Duration) -> Result<Vec<u8>, Execution> {
+    let fault = |d: String| Execution::verdict(Outcome::SandboxError, d);
+    let dir = tempfile::tempdir().map_err(|e| fault(format!("temp dir: {e}")))?;
+    let ext = if language == Language::Cpp { "cpp" } else { "c" };
+    let src = dir.path().join(format!("program.{ext}"));
+    let wrapper = dir.path().join(format!("passk_main.{ext}"));
+    let out = dir.path().join("program.wasm");
+    std::fs::write(&src, source).map_err(|e| fault(format!("write source: {e}")))?;
+    std::fs::write(&wrapper, C_WRAPPER).map_err(|e| fault(format!("write wrapper: {e}")))?;
+    let started = std::time::Instant::now();
+    let child = tokio::process::Command::new(compiler(language))
+        .args(flags(language))
+        .arg("-Dmain=__passk_user_main")
+        .arg(&src)
+        .arg(&wrapper)
+        .arg("-o")
+        .arg(&out)
+        .current_dir(dir.path())
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .map_err(|e| {
+            Execution::verdict(
+                Outcome::ToolchainMissing,
+                format!("{}: {e}", compiler(language)),
+            )
+        })?;
+    let output = match tokio::time::timeout(limit, child.wait_with_output()).await {
+        Ok(Ok(o)) => o,
+        Ok(Err(e)) => return Err(fault(format!("compiler: {e}"))),
+        Err(_) => {
+            let mut e = Execution::verdict(
+                Outcome::CompileError,
+                format!("compilation exceeded {:.0} s", limit.as_secs_f64()),
+            );
+            e.duration_ms = started.elapsed().as_secs_f64() * 1e3;
+            return Err(e);
+        }
+    };
+    if !output.status.success() {
+        let mut e = Execution::verdict(Outcome::CompileError, "compilation failed");
+        e.stderr = lossy(&output.stderr).chars().take(64 * 1024).collect();
+        e.detail = e
+            .stderr
+            .lines()
+            .find(|l| l.contains("error"))
+            .unwrap_or("compilation failed")
+            .to_string();
+        e.duration_ms = started.elapsed().as_secs_f64() * 1e3;
+        return Err(e);
+    }
+    std::fs::read(&out).map_err(|e| fault(format!("read compiled module: {e}")))
+}

@@ -1,0 +1,154 @@
+//! WASI preview-1 command guests (QuickJS, plain CPython, clang-compiled C/C++): one
+//! `_start` per run. Because such a program may call `exit(0)` before its tests run, a pass
+//! needs exit status 0 *and* a fresh random nonce that the harness prints after the tests.
+
+use std::time::{Duration, Instant};
+
+use wasmtime::{Engine, Linker, Module, Store};
+
+use super::classify::{self, Ended, Observed};
+use super::state::{CommandState, wasi_builder};
+use crate::outcome::Outcome;
+use crate::sandbox::{Execution, Limits};
+
+pub struct CommandGuest {
+    pre: wasmtime::InstancePre<CommandState>,
+}
+
+/// A per-run random marker the harness prints once the tests completed.
+pub struct Nonce(pub String);
+
+impl Nonce {
+    pub fn new() -> Nonce {
+        use std::hash::{BuildHasher, Hasher};
+        // RandomState is seeded from the OS; two independent hashes give 128 random bits.
+        let a = std::collections::hash_map::RandomState::new().build_hasher().finish();
+        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+        h.write_u128(Instant::now().elapsed().as_nanos());
+        Nonce(format!("passk-done-{a:016x}{:016x}", h.finish()))
+    }
+
+    /// Removes the trailing marker line; true when it was there.
+    pub fn strip_from(&self, stdout: &mut String) -> bool {
+        let marker = format!("\n{}\n", self.0);
+        if stdout.ends_with(&marker) {
+            stdout.truncate(stdout.len() - marker.len());
+            true
+        } else {
+            false
+        }
+    }
+}
+
+impl CommandGuest {
+    pub fn new(engine: &Engine, module: &Module, _bytes: &[u8]) -> wasmtime::Result<Self> {
+        let mut linker = Linker::<CommandState>::new(engine);
+        wasmtime_wasi::p1::add_to_linker_async(&mut linker, |s| &mut s.wasi)?;
+        Ok(CommandGuest {
+            pre: linker.instantiate_pre(module)?,
+        })
+    }
+
+    /// Runs `_start`. Returns the exit status when the guest exited (with the execution's
+    /// output filled in and its verdict left to the caller), or the final verdict otherwise.
+    pub async fn run(
+        &self,
+        args: Vec<String>,
+        limits: &Limits,
+        wall: Duration,
+    ) -> (Execution, Option<i32>) {
+        let seed = limits.fuel.map(|_| 0x5eed_u128);
+        let (mut builder, pipes) = wasi_builder(limits.output_bytes, &args, seed);
+        let state = CommandState {
+            wasi: builder.build_p1(),
+            limiter: classify::limiter(limits.memory_bytes),
+        };
+        let mut store = Store::new(self.pre.module().engine(), state);
+        store.limiter(|s| &mut s.limiter);
+        let mut obs = Observed {
+            started: Instant::now(),
+            pipes,
+            memory_denied: false,
+            fuel_used: None,
+        };
+        if let Err(e) = classify::arm(&mut store, wall, limits.fuel) {
+            return (obs.execution(Outcome::SandboxError, format!("{e:#}")), None);
+        }
+        let ended = {
+            let call = async {
+                let inst = self.pre.instantiate_async(&mut store).await?;
+                let start = inst.get_typed_func::<(), ()>(&mut store, "_start")?;
+                start.call_async(&mut store, ()).await
+            };
+            match tokio::time::timeout(wall, call).await {
+                Ok(Ok(())) => Ended::Returned(()),
+                Ok(Err(e)) => Ended::Failed(e),
+                Err(_) => Ended::WallTimeout,
+            }
+        };
+        obs.memory_denied = store.data().limiter.memory_denied;
+        obs.fuel_used = classify::fuel_used(&store, limits.fuel);
+        match ended {
+            Ended::Returned(()) => (obs.execution(Outcome::RuntimeError, ""), Some(0)),
+            Ended::Failed(err) => match obs.failure(&err) {
+                Ok(e) => (e, None),
+                Err(code) => (obs.execution(Outcome::RuntimeError, ""), Some(code)),
+            },
+            Ended::WallTimeout => (obs.wall_timeout(wall, limits.fuel.is_some()), None),
+        }
+    }
+}
+
+/// Interprets a command's exit for languages whose harness prints the nonce last.
+pub fn judge_exit(mut exec: Execution, code: i32, nonce: &Nonce) -> Execution {
+    let finished = nonce.strip_from(&mut exec.stdout);
+    exec.exit_code = Some(code);
+    if finished && code == 0 {
+        exec.outcome = Outcome::Passed;
+        exec.detail.clear();
+        return exec;
+    }
+    let stderr = exec.stderr.to_string();
+    let has = |s: &str| stderr.contains(s);
+    exec.outcome = if code == 0 {
+        Outcome::RuntimeError
+    } else if has("AssertionError") || has("Assertion failed") || has("assertion failed") {
+        Outcome::WrongAnswer
+    } else if has("SyntaxError") {
+        Outcome::SyntaxError
+    } else if has("out of memory") {
+        Outcome::MemoryLimit
+    } else {
+        Outcome::RuntimeError
+    };
+    exec.detail = if code == 0 {
+        "exited (code 0) before the tests completed".into()
+    } else {
+        let first = stderr.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+        format!("exit code {code}: {}", first.chars().take(300).collect::<String>())
+    };
+    exec
+}
+
+pub async fn run_javascript(
+    guest: &CommandGuest,
+    source: &str,
+    limits: &Limits,
+    wall: Duration,
+) -> Execution {
+    let nonce = Nonce::new();
+    let script = format!(
+        "{source}\n;std.out.puts(\"\\n{n}\\n\");std.out.flush();\n",
+        n = nonce.0
+    );
+    let args = vec![
+        "qjs".to_string(),
+        "--std".to_string(),
+        "-e".to_string(),
+        script,
+    ];
+    match guest.run(args, limits, wall).await {
+        (exec, Some(code)) => judge_exit(exec, code, &nonce),
+        (exec, None) => exec,
+    }
+}

@@ -1,0 +1,171 @@
+//! Python guests: the pre-initialized CPython component (fast path, ~ms per check) and the
+//! plain `python.wasm` command (complete fallback).
+
+use std::time::{Duration, Instant};
+
+use wasmtime::Engine;
+use wasmtime::component::{Component, Linker};
+use wasmtime::Store;
+use wasmtime_wasi::ResourceTable;
+
+use super::classify::{self, Ended, Observed};
+use super::command::{CommandGuest, Nonce};
+use super::state::{ComponentState, wasi_builder};
+use crate::outcome::Outcome;
+use crate::sandbox::{Execution, Limits};
+
+mod bindings {
+    wasmtime::component::bindgen!({
+        path: "sandboxes/python-guest/wit",
+        world: "evaluator",
+        imports: { default: async | trappable },
+        exports: { default: async },
+    });
+}
+
+use bindings::{Ending, EvaluatorPre};
+
+/// The compiled, linked component, ready to instantiate once per run.
+pub struct PythonComponent {
+    pre: EvaluatorPre<ComponentState>,
+}
+
+impl PythonComponent {
+    pub fn new(engine: &Engine, component: &Component, _bytes: &[u8]) -> wasmtime::Result<Self> {
+        let mut linker = Linker::<ComponentState>::new(engine);
+        wasmtime_wasi::p2::add_to_linker_async(&mut linker)?;
+        let pre = EvaluatorPre::new(linker.instantiate_pre(component)?)?;
+        Ok(PythonComponent { pre })
+    }
+
+    pub async fn run(
+        &self,
+        engine: &Engine,
+        source: &str,
+        limits: &Limits,
+        wall: Duration,
+    ) -> Execution {
+        let seed = limits.fuel.map(|_| 0x5eed_u128);
+        let (mut builder, pipes) = wasi_builder(limits.output_bytes, &["python".into()], seed);
+        let state = ComponentState {
+            wasi: builder.build(),
+            table: ResourceTable::new(),
+            limiter: classify::limiter(limits.memory_bytes),
+        };
+        let mut store = Store::new(engine, state);
+        store.limiter(|s| &mut s.limiter);
+        let mut obs = Observed {
+            started: Instant::now(),
+            pipes,
+            memory_denied: false,
+            fuel_used: None,
+        };
+        if let Err(e) = classify::arm(&mut store, wall, limits.fuel) {
+            return obs.execution(Outcome::SandboxError, format!("{e:#}"));
+        }
+        let ended = {
+            let call = async {
+                let inst = self.pre.instantiate_async(&mut store).await?;
+                inst.call_run(&mut store, source).await
+            };
+            match tokio::time::timeout(wall, call).await {
+                Ok(Ok(report)) => Ended::Returned(report),
+                Ok(Err(e)) => Ended::Failed(e),
+                Err(_) => Ended::WallTimeout,
+            }
+        };
+        obs.memory_denied = store.data().limiter.memory_denied;
+        obs.fuel_used = classify::fuel_used(&store, limits.fuel);
+        match ended {
+            Ended::Returned(report) => {
+                let detail = report.detail;
+                let outcome = match report.ending {
+                    Ending::Completed => Outcome::Passed,
+                    Ending::AssertionFailed => Outcome::WrongAnswer,
+                    Ending::SyntaxError => Outcome::SyntaxError,
+                    Ending::Raised if obs.memory_denied || detail.starts_with("MemoryError") => {
+                        Outcome::MemoryLimit
+                    }
+                    Ending::Raised => Outcome::RuntimeError,
+                    Ending::Exited => {
+                        let e = obs.execution(
+                            Outcome::RuntimeError,
+                            format!("exited (code {detail}) before the tests completed"),
+                        );
+                        return e;
+                    }
+                };
+                obs.execution(outcome, detail)
+            }
+            Ended::Failed(err) => match obs.failure(&err) {
+                Ok(e) => e,
+                Err(code) => {
+                    let mut e = obs.execution(
+                        Outcome::RuntimeError,
+                        format!("exited (code {code}) before the tests completed"),
+                    );
+                    e.exit_code = Some(code);
+                    e
+                }
+            },
+            Ended::WallTimeout => obs.wall_timeout(wall, limits.fuel.is_some()),
+        }
+    }
+}
+
+/// Runs the program as `python -c WRAPPER SOURCE NONCE` in the plain interpreter. The wrapper
+/// removes both from `sys.argv`, runs the source as `__main__`, and prints the nonce only
+/// if the source ran to its end.
+const PLAIN_WRAPPER: &str = r#"
+import sys as _s
+def _passk():
+    src, nonce = _s.argv[1], _s.argv[2]
+    del _s.argv[1:]
+    code = compile(src, "<program>", "exec")
+    exec(code, {"__name__": "__main__"})
+    _s.stdout.flush()
+    _s.__stdout__.write("\n" + nonce + "\n")
+    _s.__stdout__.flush()
+_passk()
+"#;
+
+pub async fn run_plain(
+    guest: &CommandGuest,
+    source: &str,
+    limits: &Limits,
+    wall: Duration,
+) -> Execution {
+    let nonce = Nonce::new();
+    let args = vec![
+        "python".to_string(),
+        "-S".to_string(),
+        "-c".to_string(),
+        PLAIN_WRAPPER.to_string(),
+        source.to_string(),
+        nonce.0.clone(),
+    ];
+    let (mut exec, code) = guest.run(args, limits, wall).await;
+    let Some(code) = code else { return exec };
+    if nonce.strip_from(&mut exec.stdout) && code == 0 {
+        exec.outcome = Outcome::Passed;
+        return exec;
+    }
+    exec.exit_code = Some(code);
+    let last = exec.stderr.trim_end().lines().last().unwrap_or("").to_string();
+    exec.outcome = if code == 0 {
+        exec.detail = "exited (code 0) before the tests completed".into();
+        Outcome::RuntimeError
+    } else if last.starts_with("AssertionError") {
+        Outcome::WrongAnswer
+    } else if last.starts_with("SyntaxError") || last.starts_with("IndentationError") {
+        Outcome::SyntaxError
+    } else if last.starts_with("MemoryError") {
+        Outcome::MemoryLimit
+    } else {
+        Outcome::RuntimeError
+    };
+    if exec.detail.is_empty() {
+        exec.detail = last;
+    }
+    exec
+}
