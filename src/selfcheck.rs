@@ -1,1 +1,189 @@
+//! `passk selfcheck`: proves a benchmark and its sandbox score correctly before anyone trusts
+//! a number — every reference passes, and known-bad solutions (empty body, `return None`,
+//! an exception, an infinite loop, `sys.exit(0)` before the tests) fail with the right
+//! outcome. A broken toolchain shows up here instead of as a silent 0 %.
 
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde::Serialize;
+
+use crate::outcome::Outcome;
+use crate::problem::{Assembly, Code, Problem, ProblemSet};
+use crate::runner::{Cancel, Job, execute};
+use crate::sandbox::wasm::WasmSandbox;
+use crate::sandbox::{Limits, Program};
+
+/// A known solution variant and the outcomes it may end in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Variant {
+    Reference,
+    EmptyBody,
+    ReturnNone,
+    Raises,
+    InfiniteLoop,
+    ExitZero,
+}
+
+impl Variant {
+    pub fn name(self) -> &'static str {
+        match self {
+            Variant::Reference => "reference",
+            Variant::EmptyBody => "empty_body",
+            Variant::ReturnNone => "return_none",
+            Variant::Raises => "raises",
+            Variant::InfiniteLoop => "infinite_loop",
+            Variant::ExitZero => "exit_zero",
+        }
+    }
+
+    /// Outcomes that count as right for this variant. A `None` result fails an equality
+    /// assertion (wrong_answer) or the arithmetic a test does on it (runtime_error).
+    pub fn expected(self) -> &'static [Outcome] {
+        match self {
+            Variant::Reference => &[Outcome::Passed],
+            Variant::EmptyBody | Variant::ReturnNone => {
+                &[Outcome::WrongAnswer, Outcome::RuntimeError]
+            }
+            Variant::Raises | Variant::ExitZero => &[Outcome::RuntimeError],
+            Variant::InfiniteLoop => &[Outcome::Timeout],
+        }
+    }
+
+    const BAD: [Variant; 5] = [
+        Variant::EmptyBody,
+        Variant::ReturnNone,
+        Variant::Raises,
+        Variant::InfiniteLoop,
+        Variant::ExitZero,
+    ];
+}
+
+/// Infinite loops each cost a full time limit, so they run on every `LOOP_STRIDE`-th
+/// problem with a short limit; the other variants run on every problem.
+const LOOP_STRIDE: usize = 16;
+const LOOP_LIMIT: Duration = Duration::from_secs(1);
+
+/// The code of a bad variant, in the form the benchmark's samples take.
+fn bad_code(problem: &Problem, v: Variant) -> Option<Code> {
+    let body = match v {
+        Variant::Reference => return problem.reference_code(),
+        Variant::EmptyBody => "",
+        Variant::ReturnNone => "    return None\n",
+        Variant::Raises => "    raise RuntimeError('passk selfcheck: known-bad')\n",
+        Variant::InfiniteLoop => "    while True:\n        pass\n",
+        Variant::ExitZero => "    import sys\n    sys.exit(0)\n",
+    };
+    match problem.assembly {
+        Assembly::HumanEval { .. } => Some(Code::Completion(body.to_string())),
+        Assembly::Mbpp { .. } => {
+            // MBPP samples are whole solutions: define the entry point with the bad body.
+            let entry = problem.entry_point.as_ref()?;
+            let body = if body.is_empty() { "    pass\n" } else { body };
+            Some(Code::Solution(format!(
+                "def {entry}(*args, **kwargs):\n{body}"
+            )))
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Failure {
+    pub task_id: String,
+    pub variant: Variant,
+    pub outcome: Outcome,
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct SetReport {
+    pub name: String,
+    pub problems: usize,
+    /// Variant → (checked, right).
+    pub checked: BTreeMap<String, (usize, usize)>,
+    pub failures: Vec<Failure>,
+}
+
+impl SetReport {
+    pub fn ok(&self) -> bool {
+        self.failures.is_empty() && self.checked.values().all(|(n, _)| *n > 0)
+    }
+}
+
+/// Runs the selfcheck of one problem set.
+pub fn check_set(
+    name: &str,
+    set: &ProblemSet,
+    sandbox: Arc<WasmSandbox>,
+    limits: &Limits,
+    workers: usize,
+    cancel: &Cancel,
+    on_done: &mut dyn FnMut(),
+) -> SetReport {
+    let mut variants: Vec<(String, Variant)> = Vec::new();
+    let mut jobs = Vec::new();
+    for (i, p) in set.problems.iter().enumerate() {
+        for v in std::iter::once(Variant::Reference).chain(Variant::BAD) {
+            if v == Variant::InfiniteLoop && i % LOOP_STRIDE != 0 {
+                continue;
+            }
+            let Some(code) = bad_code(p, v) else { continue };
+            let mut l = limits.for_problem(p.time_limit);
+            if v == Variant::InfiniteLoop {
+                l.time = LOOP_LIMIT;
+                l.fuel = l.fuel.map(|f| f / 10);
+            }
+            jobs.push(Job {
+                task_id: p.id.clone(),
+                model: None,
+                sample_index: variants.len(),
+                program: Program {
+                    language: p.language,
+                    source: p.program(&code),
+                },
+                limits: l,
+            });
+            variants.push((p.id.clone(), v));
+        }
+    }
+    let mut report = SetReport {
+        name: name.to_string(),
+        problems: set.len(),
+        ..Default::default()
+    };
+    execute(sandbox, jobs.into_iter(), workers, cancel, |r| {
+        let (_, v) = variants[r.sample_index];
+        let entry = report.checked.entry(v.name().to_string()).or_default();
+        entry.0 += 1;
+        if v.expected().contains(&r.execution.outcome) {
+            entry.1 += 1;
+        } else {
+            report.failures.push(Failure {
+                task_id: r.task_id.clone(),
+                variant: v,
+                outcome: r.execution.outcome,
+                detail: r.execution.detail.chars().take(300).collect(),
+            });
+        }
+        on_done();
+    });
+    report.failures.sort_by(|a, b| (&a.task_id, a.variant).cmp(&(&b.task_id, b.variant)));
+    report
+}
+
+/// How many jobs [`check_set`] will run for a set (for progress bars).
+pub fn job_count(set: &ProblemSet) -> usize {
+    set.problems
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            std::iter::once(Variant::Reference)
+                .chain(Variant::BAD)
+                .filter(|v| *v != Variant::InfiniteLoop || i % LOOP_STRIDE == 0)
+                .filter(|v| bad_code(p, *v).is_some())
+                .count()
+        })
+        .sum()
+}

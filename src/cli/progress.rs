@@ -87,3 +87,17 @@ impl Progress {
         }
     }
 }
+
+/// A plain counting bar for work that is not a run (selfcheck, bench); hidden when quiet.
+pub fn bar(len: u64, quiet: bool, label: &str) -> ProgressBar {
+    if quiet || super::quiet_env() || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let b = ProgressBar::new(len);
+    b.set_style(
+        ProgressStyle::with_template("{spinner} {msg} {bar:30} {pos}/{len} ({eta})")
+            .expect("valid template"),
+    );
+    b.set_message(label.to_string());
+    b
+}

@@ -1,5 +1,124 @@
 //! `passk selfcheck`.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
 use clap::Args;
+
+use super::SandboxArgs;
+use crate::exit_codes;
+use crate::problem::ProblemSet;
+use crate::runner::Cancel;
+use crate::selfcheck::{SetReport, check_set, job_count};
+
 #[derive(Args)]
-pub struct SelfcheckArgs {}
-pub fn run(_a: SelfcheckArgs) -> anyhow::Result<i32> { Ok(0) }
+pub struct SelfcheckArgs {
+    /// A datasets folder holding humaneval/HumanEval.jsonl.gz, mbpp/mbpp.jsonl.gz and
+    /// mbpp/sanitized-mbpp.json.gz (any that exist are checked).
+    #[arg(long)]
+    pub datasets: Option<PathBuf>,
+    /// A HumanEval problems file to check.
+    #[arg(long)]
+    pub humaneval: Vec<PathBuf>,
+    /// A full MBPP JSONL file to check.
+    #[arg(long)]
+    pub mbpp: Vec<PathBuf>,
+    /// A sanitized MBPP JSON file to check.
+    #[arg(long)]
+    pub mbpp_sanitized: Vec<PathBuf>,
+    /// Print the reports as JSON.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub sandbox: SandboxArgs,
+}
+
+pub fn run(args: SelfcheckArgs) -> anyhow::Result<i32> {
+    let mut files: Vec<PathBuf> = Vec::new();
+    files.extend(args.humaneval.iter().cloned());
+    files.extend(args.mbpp.iter().cloned());
+    files.extend(args.mbpp_sanitized.iter().cloned());
+    if let Some(dir) = &args.datasets {
+        for rel in [
+            "humaneval/HumanEval.jsonl.gz",
+            "mbpp/mbpp.jsonl.gz",
+            "mbpp/sanitized-mbpp.json.gz",
+        ] {
+            let p = dir.join(rel);
+            if p.is_file() {
+                files.push(p);
+            }
+        }
+    }
+    if files.is_empty() {
+        anyhow::bail!(
+            "nothing to check: pass --datasets DIR, or --humaneval / --mbpp / --mbpp-sanitized FILE"
+        );
+    }
+    let sandbox = Arc::new(args.sandbox.sandbox()?);
+    if let Some(why) = sandbox.unavailable(crate::lang::Language::Python) {
+        eprintln!("selfcheck: python cannot run here: {why}");
+        return Ok(exit_codes::SELFCHECK_FAILED);
+    }
+    let limits = args.sandbox.limits();
+    let cancel = Cancel::default();
+    let mut reports: Vec<SetReport> = Vec::new();
+    for file in &files {
+        let set = ProblemSet::load(file)?;
+        let name = format!("{} ({})", file.display(), set.format);
+        let bar = super::progress::bar(job_count(&set) as u64, args.json, &name);
+        let report = check_set(
+            &name,
+            &set,
+            sandbox.clone(),
+            &limits,
+            args.sandbox.workers(),
+            &cancel,
+            &mut || bar.inc(1),
+        );
+        bar.finish_and_clear();
+        if !args.json {
+            print!("{}", render(&report));
+        }
+        reports.push(report);
+        if cancel.is_cancelled() {
+            return Ok(exit_codes::INTERRUPTED);
+        }
+    }
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&reports)?);
+    }
+    let ok = reports.iter().all(SetReport::ok);
+    if !ok {
+        eprintln!(
+            "selfcheck FAILED: the sandbox does not score these problems correctly; do not trust scores on them"
+        );
+        return Ok(exit_codes::SELFCHECK_FAILED);
+    }
+    Ok(exit_codes::SUCCESS)
+}
+
+pub fn render(r: &SetReport) -> String {
+    use std::fmt::Write;
+    let mut s = String::new();
+    let status = if r.ok() { "ok" } else { "FAILED" };
+    let _ = writeln!(s, "selfcheck {}: {} problems — {status}", r.name, r.problems);
+    for (variant, (n, right)) in &r.checked {
+        let _ = writeln!(s, "  {variant:<14} {right:>5}/{n:<5} right");
+    }
+    for f in r.failures.iter().take(20) {
+        let _ = writeln!(
+            s,
+            "  WRONG {} {}: got {} ({}); expected {:?}",
+            f.task_id,
+            f.variant.name(),
+            f.outcome,
+            f.detail,
+            f.variant.expected()
+        );
+    }
+    if r.failures.len() > 20 {
+        let _ = writeln!(s, "  … and {} more", r.failures.len() - 20);
+    }
+    s
+}

@@ -206,10 +206,7 @@ pub fn run_exec(
         if done.contains(&key) {
             return None;
         }
-        let mut limits = opts.limits.clone();
-        if let Some(t) = p.time_limit {
-            limits.time = limits.time.max(t);
-        }
+        let limits = opts.limits.for_problem(p.time_limit);
         Some(Job {
             task_id: p.id.clone(),
             model: s.model,

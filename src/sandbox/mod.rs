@@ -43,6 +43,22 @@ impl Default for Limits {
     }
 }
 
+impl Limits {
+    /// These limits, widened for a problem known to be slow: time, and fuel in the same
+    /// proportion, never below the defaults given.
+    pub fn for_problem(&self, time_limit: Option<Duration>) -> Limits {
+        let mut l = self.clone();
+        if let Some(t) = time_limit
+            && t > l.time
+        {
+            let ratio = t.as_secs_f64() / l.time.as_secs_f64();
+            l.time = t;
+            l.fuel = l.fuel.map(|f| (f as f64 * ratio) as u64);
+        }
+        l
+    }
+}
+
 /// One program to run: complete source (solution and tests already assembled).
 #[derive(Debug, Clone)]
 pub struct Program {
