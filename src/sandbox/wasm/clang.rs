@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use wasmtime::{Engine, Module};
 
-use super::command::{CommandGuest, Nonce, judge_exit};
+use super::command::{CommandGuest, Nonce};
 use crate::lang::Language;
 use crate::outcome::Outcome;
 use crate::sandbox::{Execution, Limits, lossy};
@@ -114,6 +114,9 @@ pub async fn run(
     if let Some(why) = unavailable(language) {
         return Execution::verdict(Outcome::ToolchainMissing, why);
     }
+    if let Some(why) = forbidden_include(source) {
+        return Execution::verdict(Outcome::CompileError, why);
+    }
     let wasm = match compile(language, source, limits.compile_time).await {
         Ok(w) => w,
         Err(e) => return e,
@@ -129,13 +132,27 @@ pub async fn run(
         }
     };
     let nonce = Nonce::new();
-    match guest
+    guest
         .run(vec!["program".into(), nonce.0.clone()], limits, wall)
         .await
-    {
-        (exec, Some(code)) => judge_exit(exec, code, &nonce),
-        (exec, None) => exec,
-    }
+        .judge(&nonce)
+}
+
+/// The compiler runs on the host, so a program must not make it read host files into its
+/// diagnostics: includes by absolute or parent-relative path are refused.
+fn forbidden_include(source: &str) -> Option<String> {
+    source.lines().find_map(|line| {
+        let l = line.trim_start();
+        let rest = l.strip_prefix('#')?.trim_start();
+        let target = rest
+            .strip_prefix("include_next")
+            .or_else(|| rest.strip_prefix("include"))
+            .or_else(|| rest.strip_prefix("import"))?
+            .trim();
+        let inner = target.trim_matches(|c| c == '<' || c == '>' || c == '"');
+        (inner.starts_with('/') || inner.contains("..") || inner.contains('\\'))
+            .then(|| format!("include of `{inner}` refused: only system and local headers"))
+    })
 }
 
 /// Compiles in a private temporary directory; the compiler's own failure to start is a

@@ -51,12 +51,7 @@ impl CommandGuest {
 
     /// Runs `_start`. Returns the exit status when the guest exited (with the execution's
     /// output filled in and its verdict left to the caller), or the final verdict otherwise.
-    pub async fn run(
-        &self,
-        args: Vec<String>,
-        limits: &Limits,
-        wall: Duration,
-    ) -> (Execution, Option<i32>) {
+    pub async fn run(&self, args: Vec<String>, limits: &Limits, wall: Duration) -> CommandEnd {
         let seed = limits.fuel.map(|_| 0x5eed_u128);
         let (mut builder, pipes) = wasi_builder(limits.output_bytes, &args, seed);
         let state = CommandState {
@@ -72,7 +67,7 @@ impl CommandGuest {
             fuel_used: None,
         };
         if let Err(e) = classify::arm(&mut store, wall, limits.fuel) {
-            return (obs.execution(Outcome::SandboxError, format!("{e:#}")), None);
+            return CommandEnd::verdict(obs.execution(Outcome::SandboxError, format!("{e:#}")));
         }
         let ended = {
             let call = async {
@@ -88,19 +83,64 @@ impl CommandGuest {
         };
         obs.memory_denied = store.data().limiter.memory_denied;
         obs.fuel_used = classify::fuel_used(&store, limits.fuel);
-        match ended {
+        let (exec, exit) = match ended {
             Ended::Returned(()) => (obs.execution(Outcome::RuntimeError, ""), Some(0)),
             Ended::Failed(err) => match obs.failure(&err) {
                 Ok(e) => (e, None),
                 Err(code) => (obs.execution(Outcome::RuntimeError, ""), Some(code)),
             },
             Ended::WallTimeout => (obs.wall_timeout(wall, limits.fuel.is_some()), None),
+        };
+        CommandEnd {
+            exec,
+            exit,
+            memory_denied: obs.memory_denied,
+        }
+    }
+}
+
+/// How a command guest ended: with an exit status (verdict left to the language), or with a
+/// final verdict (`exit` is `None`).
+pub struct CommandEnd {
+    pub exec: Execution,
+    pub exit: Option<i32>,
+    pub memory_denied: bool,
+}
+
+impl CommandEnd {
+    fn verdict(exec: Execution) -> CommandEnd {
+        CommandEnd {
+            exec,
+            exit: None,
+            memory_denied: false,
+        }
+    }
+
+    /// The final verdict for guests whose harness prints `nonce` after the tests.
+    pub fn judge(self, nonce: &Nonce) -> Execution {
+        match self.exit {
+            Some(code) => judge_exit(self.exec, code, nonce, self.memory_denied),
+            // C's assert() aborts, which traps: its message says it was a failed test.
+            None if self.exec.outcome == Outcome::RuntimeError
+                && self.exec.stderr.contains("Assertion failed") =>
+            {
+                Execution {
+                    outcome: Outcome::WrongAnswer,
+                    ..self.exec
+                }
+            }
+            None => self.exec,
         }
     }
 }
 
 /// Interprets a command's exit for languages whose harness prints the nonce last.
-pub fn judge_exit(mut exec: Execution, code: i32, nonce: &Nonce) -> Execution {
+pub fn judge_exit(
+    mut exec: Execution,
+    code: i32,
+    nonce: &Nonce,
+    memory_denied: bool,
+) -> Execution {
     let finished = nonce.strip_from(&mut exec.stdout);
     exec.exit_code = Some(code);
     if finished && code == 0 {
@@ -116,7 +156,7 @@ pub fn judge_exit(mut exec: Execution, code: i32, nonce: &Nonce) -> Execution {
         Outcome::WrongAnswer
     } else if has("SyntaxError") {
         Outcome::SyntaxError
-    } else if has("out of memory") {
+    } else if memory_denied || has("out of memory") || has("MemoryError") {
         Outcome::MemoryLimit
     } else {
         Outcome::RuntimeError
@@ -147,8 +187,5 @@ pub async fn run_javascript(
         "-e".to_string(),
         script,
     ];
-    match guest.run(args, limits, wall).await {
-        (exec, Some(code)) => judge_exit(exec, code, &nonce),
-        (exec, None) => exec,
-    }
+    guest.run(args, limits, wall).await.judge(&nonce)
 }

@@ -144,8 +144,11 @@ pub async fn run_plain(
         source.to_string(),
         nonce.0.clone(),
     ];
-    let (mut exec, code) = guest.run(args, limits, wall).await;
-    let Some(code) = code else { return exec };
+    let end = guest.run(args, limits, wall).await;
+    let Some(code) = end.exit else {
+        return end.exec;
+    };
+    let mut exec = end.exec;
     if nonce.strip_from(&mut exec.stdout) && code == 0 {
         exec.outcome = Outcome::Passed;
         return exec;
@@ -159,7 +162,7 @@ pub async fn run_plain(
         Outcome::WrongAnswer
     } else if last.starts_with("SyntaxError") || last.starts_with("IndentationError") {
         Outcome::SyntaxError
-    } else if last.starts_with("MemoryError") {
+    } else if end.memory_denied || last.starts_with("MemoryError") {
         Outcome::MemoryLimit
     } else {
         Outcome::RuntimeError

@@ -1,0 +1,79 @@
+//! Shared helpers for integration tests: the real WASM sandbox, with guests from the
+//! passk cache (`make test` runs `passk setup` first; a missing guest fails loudly).
+
+#![allow(dead_code)]
+
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use passk::lang::Language;
+use passk::sandbox::wasm::{WasmOptions, WasmSandbox};
+use passk::sandbox::{Execution, Limits, Program, Sandbox};
+use passk::setup::Paths;
+
+pub fn sandbox(deterministic: bool) -> Arc<WasmSandbox> {
+    static PLAIN: OnceLock<Arc<WasmSandbox>> = OnceLock::new();
+    static FUEL: OnceLock<Arc<WasmSandbox>> = OnceLock::new();
+    let cell = if deterministic { &FUEL } else { &PLAIN };
+    cell.get_or_init(|| {
+        let s = WasmSandbox::new(
+            Paths::from_env(),
+            WasmOptions {
+                deterministic,
+                python_fallback: false,
+                slots: 8,
+            },
+        )
+        .expect("engine");
+        for l in Language::ALL {
+            if let Some(why) = s.unavailable(l) {
+                panic!("{l} unavailable — run `make setup` first: {why}");
+            }
+        }
+        Arc::new(s)
+    })
+    .clone()
+}
+
+pub fn fallback_sandbox() -> Arc<WasmSandbox> {
+    static S: OnceLock<Arc<WasmSandbox>> = OnceLock::new();
+    S.get_or_init(|| {
+        Arc::new(
+            WasmSandbox::new(
+                Paths::from_env(),
+                WasmOptions {
+                    deterministic: false,
+                    python_fallback: true,
+                    slots: 4,
+                },
+            )
+            .expect("engine"),
+        )
+    })
+    .clone()
+}
+
+pub fn limits(secs: f64) -> Limits {
+    Limits {
+        time: Duration::from_secs_f64(secs),
+        memory_bytes: 256 << 20,
+        output_bytes: 64 << 10,
+        ..Limits::default()
+    }
+}
+
+pub fn run_in(sb: &WasmSandbox, language: Language, source: &str, limits: &Limits) -> Execution {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let program = Program {
+        language,
+        source: source.to_string(),
+    };
+    rt.block_on(sb.run(&program, limits))
+}
+
+pub fn run(language: Language, source: &str) -> Execution {
+    run_in(&sandbox(false), language, source, &limits(2.0))
+}
