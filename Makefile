@@ -16,7 +16,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 .PHONY: run test deps build setup bench lint clean-cache
 
 run: setup
-	$(PASSK) exec --problems problems/demo/problems.jsonl --samples problems/demo/samples.jsonl --out $(RUN_OUT)
+	$(PASSK) exec --problems problems/demo/problems.jsonl --samples problems/demo/samples.jsonl --out $(RUN_OUT) --timeout 3
 
 test: setup
 	cargo test --release

@@ -86,13 +86,13 @@ pub fn render_table(s: &Summary) -> String {
         .iter()
         .filter(|k| matches!(k.as_str(), "pass@1" | "pass@5" | "pass@10" | "pass@100"))
         .collect();
-    let _ = write!(out, "{:<12} {:>8} {:>8}", "language", "problems", "samples");
+    let _ = write!(out, "{:<20} {:>8} {:>8}", if s.by_model.is_empty() { "language" } else { "model/language" }, "problems", "samples");
     for k in &shown {
         let _ = write!(out, " {:>9}", k);
     }
     let _ = writeln!(out, "  outcomes");
     let mut row = |name: &str, g: &crate::grade::summary::Group| {
-        let _ = write!(out, "{:<12} {:>8} {:>8}", name, g.problems, g.samples);
+        let _ = write!(out, "{:<20} {:>8} {:>8}", name, g.problems, g.samples);
         for k in &shown {
             match g.pass_at_k.get(*k) {
                 Some(v) => {
@@ -106,10 +106,16 @@ pub fn render_table(s: &Summary) -> String {
         let mix: Vec<String> = g.outcomes.iter().map(|(o, n)| format!("{o}={n}")).collect();
         let _ = writeln!(out, "  {}", mix.join(" "));
     };
-    for (lang, g) in &s.by_language {
-        row(lang, g);
+    if s.by_model.is_empty() {
+        for (lang, g) in &s.by_language {
+            row(lang, g);
+        }
+    } else {
+        for (model_lang, g) in &s.by_model {
+            row(model_lang, g);
+        }
     }
-    if s.by_language.len() > 1 {
+    if s.by_language.len() > 1 || !s.by_model.is_empty() {
         row("all", &s.overall);
     }
     out

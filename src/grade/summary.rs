@@ -98,9 +98,14 @@ pub struct SummaryBuilder {
 impl SummaryBuilder {
     pub fn add(&mut self, r: &ResultRecord) {
         let o = r.execution.outcome;
-        // Samples are per problem *and language*: the same task id in two languages is two
-        // problems for pass@k.
-        let key = format!("{}\u{1f}{}", r.task_id, r.language);
+        // pass@k is per problem, language *and model*: the same task in two languages, or
+        // answered by two models, is two estimates, never one pooled one.
+        let key = format!(
+            "{}\u{1f}{}\u{1f}{}",
+            r.task_id,
+            r.language,
+            r.model.as_deref().unwrap_or("")
+        );
         self.executed += 1;
         if o.is_harness_fault() {
             self.faults += 1;
