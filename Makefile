@@ -39,7 +39,7 @@ setup: build
 	$(PASSK) setup
 
 bench: setup
-	$(PASSK) bench
+	$(PASSK) bench --datasets $(DATASETS)
 
 lint:
 	cargo fmt --check

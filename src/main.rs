@@ -1,1 +1,3 @@
-fn main() { std::process::exit(passk::cli::main()) }
+fn main() {
+    std::process::exit(passk::cli::main())
+}

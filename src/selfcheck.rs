@@ -153,7 +153,7 @@ pub fn check_set(
         problems: set.len(),
         ..Default::default()
     };
-    execute(sandbox, jobs.into_iter(), workers, cancel, |r| {
+    execute(sandbox, jobs.into_iter(), workers, false, cancel, |r| {
         let (_, v) = variants[r.sample_index];
         let entry = report.checked.entry(v.name().to_string()).or_default();
         entry.0 += 1;
@@ -169,7 +169,9 @@ pub fn check_set(
         }
         on_done();
     });
-    report.failures.sort_by(|a, b| (&a.task_id, a.variant).cmp(&(&b.task_id, b.variant)));
+    report
+        .failures
+        .sort_by(|a, b| (&a.task_id, a.variant).cmp(&(&b.task_id, b.variant)));
     report
 }
 

@@ -58,6 +58,7 @@ fn verdicts(set: &ProblemSet) -> Vec<(usize, Outcome, Option<u64>)> {
         common::sandbox(true),
         jobs(set).into_iter(),
         2,
+        false,
         &Cancel::default(),
         |r| got.push((r.sample_index, r.execution.outcome, r.execution.fuel)),
     );

@@ -53,7 +53,8 @@ fn humaneval_samples(dir: &Path, copies: usize, limit: usize) -> PathBuf {
     let mut out = String::new();
     for p in problems.problems.iter().take(limit) {
         for _ in 0..copies {
-            let s = serde_json::json!({"task_id": p.id, "completion": p.reference.clone().unwrap()});
+            let s =
+                serde_json::json!({"task_id": p.id, "completion": p.reference.clone().unwrap()});
             out.push_str(&format!("{s}\n"));
         }
         let s = serde_json::json!({"task_id": p.id, "completion": "    return None\n"});
@@ -69,7 +70,15 @@ fn exec_writes_a_run_directory_and_resumes_after_a_torn_write() {
     let tmp = tempfile::tempdir().unwrap();
     let samples = humaneval_samples(tmp.path(), 2, 20);
     let full = tmp.path().join("full");
-    let o = passk(&["exec", "--problems", HUMANEVAL, "--samples", samples.to_str().unwrap(), "--out", full.to_str().unwrap()]);
+    let o = passk(&[
+        "exec",
+        "--problems",
+        HUMANEVAL,
+        "--samples",
+        samples.to_str().unwrap(),
+        "--out",
+        full.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let want = results(&full);
     assert_eq!(want.len(), 60);
@@ -80,7 +89,8 @@ fn exec_writes_a_run_directory_and_resumes_after_a_torn_write() {
     assert_eq!(summary["samples_executed"], 60);
     assert!((summary["overall"]["pass_at_k"]["pass@1"].as_f64().unwrap() - 2.0 / 3.0).abs() < 1e-9);
     let manifest: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(full.join("manifest.json")).unwrap()).unwrap();
+        serde_json::from_str(&std::fs::read_to_string(full.join("manifest.json")).unwrap())
+            .unwrap();
     assert_eq!(manifest["problems_format"], "humaneval");
 
     // Keep the first 25 lines and half of the 26th, as a crash mid-write would.
@@ -93,20 +103,48 @@ fn exec_writes_a_run_directory_and_resumes_after_a_torn_write() {
     torn.push('\n');
     torn.push_str(&lines[25][..lines[25].len() / 2]);
     std::fs::write(partial.join("results.jsonl"), torn).unwrap();
-    let o = passk(&["exec", "--problems", HUMANEVAL, "--samples", samples.to_str().unwrap(), "--out", partial.to_str().unwrap()]);
+    let o = passk(&[
+        "exec",
+        "--problems",
+        HUMANEVAL,
+        "--samples",
+        samples.to_str().unwrap(),
+        "--out",
+        partial.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     assert_eq!(results(&partial), want);
     assert_eq!(line_count(&partial), 60, "no line doubled");
 
     // Rerunning a finished run executes nothing and changes nothing.
-    let o = passk(&["exec", "--problems", HUMANEVAL, "--samples", samples.to_str().unwrap(), "--out", partial.to_str().unwrap()]);
+    let o = passk(&[
+        "exec",
+        "--problems",
+        HUMANEVAL,
+        "--samples",
+        samples.to_str().unwrap(),
+        "--out",
+        partial.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(0));
     assert_eq!(line_count(&partial), 60);
 
     // Other inputs into the same directory are refused.
     let other = tmp.path().join("other.jsonl");
-    std::fs::write(&other, "{\"task_id\": \"HumanEval/0\", \"completion\": \"    pass\\n\"}\n").unwrap();
-    let o = passk(&["exec", "--problems", HUMANEVAL, "--samples", other.to_str().unwrap(), "--out", partial.to_str().unwrap()]);
+    std::fs::write(
+        &other,
+        "{\"task_id\": \"HumanEval/0\", \"completion\": \"    pass\\n\"}\n",
+    )
+    .unwrap();
+    let o = passk(&[
+        "exec",
+        "--problems",
+        HUMANEVAL,
+        "--samples",
+        other.to_str().unwrap(),
+        "--out",
+        partial.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(3), "{}", text(&o));
     assert!(text(&o).contains("different samples"), "{}", text(&o));
 }
@@ -116,13 +154,29 @@ fn kill_9_then_rerun_equals_an_uninterrupted_run() {
     let tmp = tempfile::tempdir().unwrap();
     let samples = humaneval_samples(tmp.path(), 3, 164);
     let full = tmp.path().join("full");
-    let o = passk(&["exec", "--problems", HUMANEVAL, "--samples", samples.to_str().unwrap(), "--out", full.to_str().unwrap()]);
+    let o = passk(&[
+        "exec",
+        "--problems",
+        HUMANEVAL,
+        "--samples",
+        samples.to_str().unwrap(),
+        "--out",
+        full.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let want = results(&full);
 
     let killed = tmp.path().join("killed");
     let mut child = Command::new(PASSK)
-        .args(["exec", "--problems", HUMANEVAL, "--samples", samples.to_str().unwrap(), "--out", killed.to_str().unwrap()])
+        .args([
+            "exec",
+            "--problems",
+            HUMANEVAL,
+            "--samples",
+            samples.to_str().unwrap(),
+            "--out",
+            killed.to_str().unwrap(),
+        ])
         .env("CI", "true")
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
@@ -132,17 +186,33 @@ fn kill_9_then_rerun_equals_an_uninterrupted_run() {
     let deadline = std::time::Instant::now() + Duration::from_secs(60);
     loop {
         std::thread::sleep(Duration::from_millis(20));
-        let n = std::fs::read_to_string(killed.join("results.jsonl")).map(|s| s.lines().count()).unwrap_or(0);
+        let n = std::fs::read_to_string(killed.join("results.jsonl"))
+            .map(|s| s.lines().count())
+            .unwrap_or(0);
         if n >= 50 || std::time::Instant::now() > deadline {
             break;
         }
     }
     child.kill().unwrap(); // SIGKILL
     child.wait().unwrap();
-    let before = std::fs::read_to_string(killed.join("results.jsonl")).unwrap().lines().count();
-    assert!(before < want.len(), "killed too late to test anything ({before})");
+    let before = std::fs::read_to_string(killed.join("results.jsonl"))
+        .unwrap()
+        .lines()
+        .count();
+    assert!(
+        before < want.len(),
+        "killed too late to test anything ({before})"
+    );
 
-    let o = passk(&["exec", "--problems", HUMANEVAL, "--samples", samples.to_str().unwrap(), "--out", killed.to_str().unwrap()]);
+    let o = passk(&[
+        "exec",
+        "--problems",
+        HUMANEVAL,
+        "--samples",
+        samples.to_str().unwrap(),
+        "--out",
+        killed.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     assert_eq!(results(&killed), want);
     assert_eq!(line_count(&killed), want.len(), "no line doubled or lost");
@@ -158,37 +228,70 @@ fn bad_input_is_a_clear_error_naming_file_and_line() {
         p
     };
     let run = |problems: &str, samples: &Path| {
-        passk(&["exec", "--problems", problems, "--samples", samples.to_str().unwrap(), "--out", out.to_str().unwrap()])
+        passk(&[
+            "exec",
+            "--problems",
+            problems,
+            "--samples",
+            samples.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ])
     };
 
-    let malformed = write("malformed.jsonl", b"{\"task_id\": \"HumanEval/0\", \"completion\": \"\"}\n{not json\n");
+    let malformed = write(
+        "malformed.jsonl",
+        b"{\"task_id\": \"HumanEval/0\", \"completion\": \"\"}\n{not json\n",
+    );
     let o = run(HUMANEVAL, &malformed);
     assert_eq!(o.status.code(), Some(3), "{}", text(&o));
     assert!(text(&o).contains("malformed.jsonl:2"), "{}", text(&o));
 
-    let unknown = write("unknown.jsonl", b"\n{\"task_id\": \"HumanEval/999\", \"completion\": \"\"}\n");
+    let unknown = write(
+        "unknown.jsonl",
+        b"\n{\"task_id\": \"HumanEval/999\", \"completion\": \"\"}\n",
+    );
     let o = run(HUMANEVAL, &unknown);
     assert_eq!(o.status.code(), Some(3));
-    assert!(text(&o).contains("unknown.jsonl:2") && text(&o).contains("HumanEval/999"), "{}", text(&o));
+    assert!(
+        text(&o).contains("unknown.jsonl:2") && text(&o).contains("HumanEval/999"),
+        "{}",
+        text(&o)
+    );
 
     let no_code = write("nocode.jsonl", b"{\"task_id\": \"HumanEval/0\"}\n");
     let o = run(HUMANEVAL, &no_code);
     assert_eq!(o.status.code(), Some(3));
     assert!(text(&o).contains("completion"), "{}", text(&o));
 
-    let bad_utf8 = write("utf8.jsonl", b"{\"task_id\": \"HumanEval/0\", \"completion\": \"\xff\"}\n");
+    let bad_utf8 = write(
+        "utf8.jsonl",
+        b"{\"task_id\": \"HumanEval/0\", \"completion\": \"\xff\"}\n",
+    );
     let o = run(HUMANEVAL, &bad_utf8);
     assert_eq!(o.status.code(), Some(3));
-    assert!(text(&o).contains("utf8.jsonl:1") && text(&o).contains("UTF-8"), "{}", text(&o));
+    assert!(
+        text(&o).contains("utf8.jsonl:1") && text(&o).contains("UTF-8"),
+        "{}",
+        text(&o)
+    );
 
     let wrong_format = write("problems.jsonl", b"{\"name\": \"x\", \"tests\": \"\"}\n");
     let o = run(wrong_format.to_str().unwrap(), &unknown);
     assert_eq!(o.status.code(), Some(3));
-    assert!(text(&o).contains("problems.jsonl") && text(&o).contains("not a problems file"), "{}", text(&o));
+    assert!(
+        text(&o).contains("problems.jsonl") && text(&o).contains("not a problems file"),
+        "{}",
+        text(&o)
+    );
 
     let o = run("/nonexistent/problems.jsonl", &unknown);
     assert_eq!(o.status.code(), Some(3));
-    assert!(text(&o).contains("/nonexistent/problems.jsonl"), "{}", text(&o));
+    assert!(
+        text(&o).contains("/nonexistent/problems.jsonl"),
+        "{}",
+        text(&o)
+    );
 }
 
 #[test]
@@ -196,9 +299,24 @@ fn invalid_utf8_output_is_recorded_not_fatal() {
     let tmp = tempfile::tempdir().unwrap();
     let samples = tmp.path().join("s.jsonl");
     let completion = "    import sys\n    sys.stdout.buffer.write(b'\\xff\\xfe bad bytes')\n    sys.stdout.flush()\n    return False\n";
-    std::fs::write(&samples, format!("{}\n", serde_json::json!({"task_id": "HumanEval/0", "completion": completion}))).unwrap();
+    std::fs::write(
+        &samples,
+        format!(
+            "{}\n",
+            serde_json::json!({"task_id": "HumanEval/0", "completion": completion})
+        ),
+    )
+    .unwrap();
     let out = tmp.path().join("out");
-    let o = passk(&["exec", "--problems", HUMANEVAL, "--samples", samples.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    let o = passk(&[
+        "exec",
+        "--problems",
+        HUMANEVAL,
+        "--samples",
+        samples.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let line = std::fs::read_to_string(out.join("results.jsonl")).unwrap();
     let v: serde_json::Value = serde_json::from_str(line.trim()).unwrap();
@@ -210,11 +328,22 @@ fn invalid_utf8_output_is_recorded_not_fatal() {
 fn missing_or_corrupt_guest_is_a_loud_harness_fault() {
     let tmp = tempfile::tempdir().unwrap();
     let samples = tmp.path().join("s.jsonl");
-    std::fs::write(&samples, "{\"task_id\": \"HumanEval/0\", \"completion\": \"    return True\\n\"}\n").unwrap();
+    std::fs::write(
+        &samples,
+        "{\"task_id\": \"HumanEval/0\", \"completion\": \"    return True\\n\"}\n",
+    )
+    .unwrap();
     let cache = tmp.path().join("cache");
     let run = |out: &str| {
         Command::new(PASSK)
-            .args(["exec", "--problems", HUMANEVAL, "--samples", samples.to_str().unwrap(), "--out"])
+            .args([
+                "exec",
+                "--problems",
+                HUMANEVAL,
+                "--samples",
+                samples.to_str().unwrap(),
+                "--out",
+            ])
             .arg(tmp.path().join(out))
             .env("CI", "true")
             .env("PASSK_CACHE", &cache)
@@ -223,7 +352,11 @@ fn missing_or_corrupt_guest_is_a_loud_harness_fault() {
     };
     let o = run("missing");
     assert_eq!(o.status.code(), Some(4), "{}", text(&o));
-    assert!(text(&o).contains("HARNESS FAULT") && text(&o).contains("passk setup"), "{}", text(&o));
+    assert!(
+        text(&o).contains("HARNESS FAULT") && text(&o).contains("passk setup"),
+        "{}",
+        text(&o)
+    );
     let r = std::fs::read_to_string(tmp.path().join("missing/results.jsonl")).unwrap();
     assert!(r.contains("toolchain_missing"), "{r}");
 

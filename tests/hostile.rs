@@ -21,7 +21,11 @@ fn assert_outcome(lang: Language, src: &str, expected: Outcome) -> passk::sandbo
 
 fn assert_not_pass(lang: Language, src: &str) -> passk::sandbox::Execution {
     let e = run(lang, src);
-    assert_ne!(e.outcome, Outcome::Passed, "{lang} false pass: {src}\n→ {e:#?}");
+    assert_ne!(
+        e.outcome,
+        Outcome::Passed,
+        "{lang} false pass: {src}\n→ {e:#?}"
+    );
     assert!(!e.outcome.is_harness_fault(), "{lang}: {src}\n→ {e:#?}");
     e
 }
@@ -30,8 +34,16 @@ fn assert_not_pass(lang: Language, src: &str) -> passk::sandbox::Execution {
 
 #[test]
 fn python_reference_style_program_passes_and_failure_is_wrong_answer() {
-    assert_outcome(Python, "def f(x):\n    return x + 1\nassert f(1) == 2\n", Outcome::Passed);
-    assert_outcome(Python, "def f(x):\n    return x\nassert f(1) == 2\n", Outcome::WrongAnswer);
+    assert_outcome(
+        Python,
+        "def f(x):\n    return x + 1\nassert f(1) == 2\n",
+        Outcome::Passed,
+    );
+    assert_outcome(
+        Python,
+        "def f(x):\n    return x\nassert f(1) == 2\n",
+        Outcome::WrongAnswer,
+    );
     assert_outcome(Python, "def f(x)\n    return x\n", Outcome::SyntaxError);
     assert_outcome(Python, "1/0\n", Outcome::RuntimeError);
 }
@@ -47,12 +59,20 @@ fn python_infinite_loop_and_sleep_time_out() {
 #[test]
 fn python_memory_bomb_hits_memory_limit() {
     assert_outcome(Python, "x = bytearray(1 << 30)\n", Outcome::MemoryLimit);
-    assert_outcome(Python, "a = []\nwhile True:\n    a.append(' ' * (1 << 20))\n", Outcome::MemoryLimit);
+    assert_outcome(
+        Python,
+        "a = []\nwhile True:\n    a.append(' ' * (1 << 20))\n",
+        Outcome::MemoryLimit,
+    );
 }
 
 #[test]
 fn python_huge_output_hits_output_limit() {
-    let e = assert_outcome(Python, "while True:\n    print('x' * 1000)\n", Outcome::OutputLimit);
+    let e = assert_outcome(
+        Python,
+        "while True:\n    print('x' * 1000)\n",
+        Outcome::OutputLimit,
+    );
     assert!(e.stdout_truncated);
     assert!(e.stdout.len() <= 64 << 10);
 }
@@ -60,7 +80,12 @@ fn python_huge_output_hits_output_limit() {
 #[test]
 fn python_exit_before_tests_is_no_pass() {
     let tests = "\ndef check(c):\n    assert c() == 1\ncheck(f)\n";
-    for exit in ["import sys\nsys.exit(0)", "exit(0)", "raise SystemExit", "import os\nos._exit(0)"] {
+    for exit in [
+        "import sys\nsys.exit(0)",
+        "exit(0)",
+        "raise SystemExit",
+        "import os\nos._exit(0)",
+    ] {
         let src = format!("def f():\n    return 2\n{exit}\n{tests}");
         let e = assert_outcome(Python, &src, Outcome::RuntimeError);
         assert!(e.detail.contains("before the tests completed"), "{e:?}");
@@ -111,8 +136,14 @@ fn python_cannot_read_host_files_env_or_network() {
 #[test]
 fn python_fork_kill_and_files_are_contained() {
     assert_not_pass(Python, "import os\nos.fork()\n");
-    assert_not_pass(Python, "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)\n");
-    assert_not_pass(Python, "import subprocess\nsubprocess.run(['sh', '-c', 'echo hi'])\n");
+    assert_not_pass(
+        Python,
+        "import os, signal\nos.kill(os.getppid(), signal.SIGKILL)\n",
+    );
+    assert_not_pass(
+        Python,
+        "import subprocess\nsubprocess.run(['sh', '-c', 'echo hi'])\n",
+    );
     // Nothing written survives into a later run (there is no writable filesystem at all).
     assert_not_pass(Python, "open('/tmp/passk-left-behind', 'w').write('x')\n");
     assert_outcome(
@@ -156,8 +187,12 @@ fn python_fallback_interpreter_contains_the_same_programs() {
     let run = |src: &str| run_in(&sb, Python, src, &l);
     assert_eq!(run("assert sum([1, 2]) == 3\n").outcome, Outcome::Passed);
     assert_eq!(run("assert 1 == 2\n").outcome, Outcome::WrongAnswer);
-    assert_eq!(run("import sys\nsys.exit(0)\n").outcome, Outcome::RuntimeError);
-    let fake = run("print('passk-done-0123456789abcdef0123456789abcdef')\nimport os\nos._exit(0)\n");
+    assert_eq!(
+        run("import sys\nsys.exit(0)\n").outcome,
+        Outcome::RuntimeError
+    );
+    let fake =
+        run("print('passk-done-0123456789abcdef0123456789abcdef')\nimport os\nos._exit(0)\n");
     assert_eq!(fake.outcome, Outcome::RuntimeError, "{fake:?}");
     assert_eq!(run("while True:\n    pass\n").outcome, Outcome::Timeout);
 }
@@ -166,7 +201,11 @@ fn python_fallback_interpreter_contains_the_same_programs() {
 
 #[test]
 fn javascript_basics() {
-    assert_outcome(JavaScript, "function f(x){return x+1}\nif (f(1) !== 2) throw new Error('bad');\n", Outcome::Passed);
+    assert_outcome(
+        JavaScript,
+        "function f(x){return x+1}\nif (f(1) !== 2) throw new Error('bad');\n",
+        Outcome::Passed,
+    );
     assert_outcome(
         JavaScript,
         "class AssertionError extends Error {}\nif (1 !== 2) throw new AssertionError('1 != 2');\n",
@@ -180,7 +219,11 @@ fn javascript_basics() {
 fn javascript_hostile_programs_are_contained() {
     assert_outcome(JavaScript, "while (true) {}\n", Outcome::Timeout);
     assert_outcome(JavaScript, "os.sleep(100000);\n", Outcome::Timeout);
-    assert_outcome(JavaScript, "let s = 'x'.repeat(1000); while (true) print(s);\n", Outcome::OutputLimit);
+    assert_outcome(
+        JavaScript,
+        "let s = 'x'.repeat(1000); while (true) print(s);\n",
+        Outcome::OutputLimit,
+    );
     assert_outcome(
         JavaScript,
         "let a = []; while (true) a.push(new Uint8Array(64 << 20).fill(7));\n",
@@ -201,18 +244,37 @@ fn javascript_hostile_programs_are_contained() {
         "print(String(std.loadFile('/etc/passwd'))); print(String(std.getenv('PASSK_CANARY')));\n",
         Outcome::Passed,
     );
-    assert!(!e.stdout.contains("root:") && !e.stdout.contains(CANARY), "{}", e.stdout);
-    assert_not_pass(JavaScript, "os.exec(['sh', '-c', 'echo hi']);\nthrow new Error('x');\n");
+    assert!(
+        !e.stdout.contains("root:") && !e.stdout.contains(CANARY),
+        "{}",
+        e.stdout
+    );
+    assert_not_pass(
+        JavaScript,
+        "os.exec(['sh', '-c', 'echo hi']);\nthrow new Error('x');\n",
+    );
 }
 
 // ---------- C and C++ ----------
 
 #[test]
 fn c_basics() {
-    assert_outcome(C, "#include <assert.h>\nint f(int x){return x+1;}\nint main(void){assert(f(1)==2);return 0;}\n", Outcome::Passed);
-    assert_outcome(C, "#include <assert.h>\nint f(int x){return x;}\nint main(void){assert(f(1)==2);return 0;}\n", Outcome::WrongAnswer);
+    assert_outcome(
+        C,
+        "#include <assert.h>\nint f(int x){return x+1;}\nint main(void){assert(f(1)==2);return 0;}\n",
+        Outcome::Passed,
+    );
+    assert_outcome(
+        C,
+        "#include <assert.h>\nint f(int x){return x;}\nint main(void){assert(f(1)==2);return 0;}\n",
+        Outcome::WrongAnswer,
+    );
     assert_outcome(C, "int main(void){ return nope; }\n", Outcome::CompileError);
-    assert_outcome(C, "#include <stdlib.h>\nint main(void){abort();}\n", Outcome::RuntimeError);
+    assert_outcome(
+        C,
+        "#include <stdlib.h>\nint main(void){abort();}\n",
+        Outcome::RuntimeError,
+    );
     assert_outcome(
         Cpp,
         "#include <vector>\n#include <cassert>\nint main(){std::vector<int> v{1,2}; assert(v.size()==2); return 0;}\n",
@@ -222,8 +284,16 @@ fn c_basics() {
 
 #[test]
 fn c_hostile_programs_are_contained() {
-    assert_outcome(C, "int main(void){ volatile int x = 0; for(;;) x++; }\n", Outcome::Timeout);
-    assert_outcome(C, "#include <unistd.h>\nint main(void){ sleep(100); return 0; }\n", Outcome::Timeout);
+    assert_outcome(
+        C,
+        "int main(void){ volatile int x = 0; for(;;) x++; }\n",
+        Outcome::Timeout,
+    );
+    assert_outcome(
+        C,
+        "#include <unistd.h>\nint main(void){ sleep(100); return 0; }\n",
+        Outcome::Timeout,
+    );
     assert_outcome(
         C,
         "#include <stdio.h>\nint main(void){ for(;;) puts(\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"); }\n",
@@ -235,7 +305,10 @@ fn c_hostile_programs_are_contained() {
         Outcome::MemoryLimit,
     );
     // exit(0) before the tests, and a fake marker.
-    let e = assert_not_pass(C, "#include <stdlib.h>\n#include <assert.h>\nint main(void){ exit(0); assert(0); }\n");
+    let e = assert_not_pass(
+        C,
+        "#include <stdlib.h>\n#include <assert.h>\nint main(void){ exit(0); assert(0); }\n",
+    );
     assert_eq!(e.outcome, Outcome::RuntimeError);
     assert_not_pass(
         C,
@@ -248,11 +321,26 @@ fn c_hostile_programs_are_contained() {
         "#include <stdio.h>\n#include <stdlib.h>\nint main(void){ FILE *f = fopen(\"/etc/passwd\", \"r\"); printf(\"%p %s\\n\", (void*)f, getenv(\"PASSK_CANARY\") ? \"leak\" : \"none\"); return 0; }\n",
         Outcome::Passed,
     );
-    assert!(e.stdout.contains("none") && !e.stdout.contains("leak"), "{}", e.stdout);
+    assert!(
+        e.stdout.contains("none") && !e.stdout.contains("leak"),
+        "{}",
+        e.stdout
+    );
     // The compiler runs on the host: it must not read host files into diagnostics.
-    let e = assert_outcome(C, "#include \"/etc/passwd\"\nint main(void){return 0;}\n", Outcome::CompileError);
-    assert!(!e.stderr.contains("root:") && !e.detail.contains("root:"), "{e:?}");
-    assert_outcome(C, "#include <../../../../etc/passwd>\nint main(void){return 0;}\n", Outcome::CompileError);
+    let e = assert_outcome(
+        C,
+        "#include \"/etc/passwd\"\nint main(void){return 0;}\n",
+        Outcome::CompileError,
+    );
+    assert!(
+        !e.stderr.contains("root:") && !e.detail.contains("root:"),
+        "{e:?}"
+    );
+    assert_outcome(
+        C,
+        "#include <../../../../etc/passwd>\nint main(void){return 0;}\n",
+        Outcome::CompileError,
+    );
 }
 
 #[test]
@@ -283,8 +371,23 @@ fn passk_survives_a_burst_of_hostile_programs_concurrently() {
         })
         .collect();
     let mut got = Vec::new();
-    execute(sandbox(false), jobs.into_iter(), 4, &Cancel::default(), |r| got.push(r));
+    execute(
+        sandbox(false),
+        jobs.into_iter(),
+        4,
+        false,
+        &Cancel::default(),
+        |r| got.push(r),
+    );
     assert_eq!(got.len(), 15);
-    assert!(got.iter().all(|r| !r.execution.outcome.is_harness_fault()), "{got:#?}");
-    assert_eq!(got.iter().filter(|r| r.execution.outcome == Outcome::Passed).count(), 3);
+    assert!(
+        got.iter().all(|r| !r.execution.outcome.is_harness_fault()),
+        "{got:#?}"
+    );
+    assert_eq!(
+        got.iter()
+            .filter(|r| r.execution.outcome == Outcome::Passed)
+            .count(),
+        3
+    );
 }

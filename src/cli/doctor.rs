@@ -26,7 +26,10 @@ pub fn run() -> anyhow::Result<i32> {
         }
     }
     match fallback {
-        None => println!("{:<12} {:<8} ok: python.wasm fallback (--python-fallback)", "python", "wasm"),
+        None => println!(
+            "{:<12} {:<8} ok: python.wasm fallback (--python-fallback)",
+            "python", "wasm"
+        ),
         Some(why) => println!("{:<12} {:<8} fallback unavailable: {why}", "python", "wasm"),
     }
     Ok(exit_codes::SUCCESS)

@@ -26,6 +26,10 @@ pub struct ExecArgs {
     /// Print summary.json to stdout instead of the table (no progress bar).
     #[arg(long)]
     pub json: bool,
+    /// Execute every sample, even identical copies of a program already run (by default a
+    /// copy reuses the first one's verdict and is marked `reused` in results.jsonl).
+    #[arg(long)]
+    pub no_dedup: bool,
     #[command(flatten)]
     pub sandbox: SandboxArgs,
 }
@@ -38,6 +42,7 @@ pub fn run(args: ExecArgs) -> anyhow::Result<i32> {
         out: args.out.unwrap_or_else(|| default_out("exec")),
         limits: args.sandbox.limits(),
         workers: args.sandbox.workers(),
+        dedup: !args.no_dedup,
     };
     let mut progress = Progress::new(args.json);
     let cancel = Cancel::default();
@@ -86,7 +91,17 @@ pub fn render_table(s: &Summary) -> String {
         .iter()
         .filter(|k| matches!(k.as_str(), "pass@1" | "pass@5" | "pass@10" | "pass@100"))
         .collect();
-    let _ = write!(out, "{:<20} {:>8} {:>8}", if s.by_model.is_empty() { "language" } else { "model/language" }, "problems", "samples");
+    let _ = write!(
+        out,
+        "{:<20} {:>8} {:>8}",
+        if s.by_model.is_empty() {
+            "language"
+        } else {
+            "model/language"
+        },
+        "problems",
+        "samples"
+    );
     for k in &shown {
         let _ = write!(out, " {:>9}", k);
     }

@@ -1,6 +1,7 @@
 //! The command line: argument parsing and dispatch. Each subcommand lives in its own file;
 //! library errors become messages with hints and documented exit codes here.
 
+mod bench;
 mod doctor;
 mod exec;
 mod progress;
@@ -44,6 +45,8 @@ enum Command {
     Setup(setup::SetupArgs),
     /// Show which languages, guests and toolchains are available here.
     Doctor,
+    /// Throughput vs openai/human-eval on HumanEval canonical solutions, and memory.
+    Bench(bench::BenchArgs),
 }
 
 /// Sandbox options shared by every command that executes code.
@@ -176,6 +179,7 @@ pub fn main() -> i32 {
         Command::Selfcheck(a) => selfcheck::run(a),
         Command::Setup(a) => setup::run(a),
         Command::Doctor => doctor::run(),
+        Command::Bench(a) => bench::run(a),
     };
     match result {
         Ok(code) => code,

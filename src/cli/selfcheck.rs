@@ -102,7 +102,11 @@ pub fn render(r: &SetReport) -> String {
     use std::fmt::Write;
     let mut s = String::new();
     let status = if r.ok() { "ok" } else { "FAILED" };
-    let _ = writeln!(s, "selfcheck {}: {} problems — {status}", r.name, r.problems);
+    let _ = writeln!(
+        s,
+        "selfcheck {}: {} problems — {status}",
+        r.name, r.problems
+    );
     for (variant, (n, right)) in &r.checked {
         let _ = writeln!(s, "  {variant:<14} {right:>5}/{n:<5} right");
     }

@@ -68,10 +68,7 @@ mod tests {
         assert_eq!(pass_at_k(3, 1, 0), None);
         assert_eq!(mean_pass_at_k(&[(10, 1), (3, 0)], 5), None);
         assert_eq!(mean_pass_at_k(&[], 1), None);
-        assert!(close(
-            mean_pass_at_k(&[(10, 1), (10, 3)], 1).unwrap(),
-            0.2
-        ));
+        assert!(close(mean_pass_at_k(&[(10, 1), (10, 3)], 1).unwrap(), 0.2));
     }
 
     #[test]

@@ -162,6 +162,7 @@ mod tests {
                 kind: "wasm".into(),
                 version: "v".into(),
             },
+            reused: false,
             execution: Execution::verdict(o, ""),
         }
     }
@@ -170,7 +171,15 @@ mod tests {
     fn pass_at_k_up_to_n_min_and_faults_excluded() {
         let mut b = SummaryBuilder::default();
         for i in 0..4 {
-            b.add(&rec("A", i, if i == 0 { Outcome::Passed } else { Outcome::WrongAnswer }));
+            b.add(&rec(
+                "A",
+                i,
+                if i == 0 {
+                    Outcome::Passed
+                } else {
+                    Outcome::WrongAnswer
+                },
+            ));
         }
         for i in 0..3 {
             b.add(&rec("B", i, Outcome::Passed));

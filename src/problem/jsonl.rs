@@ -18,7 +18,9 @@ pub fn open(path: &Path) -> Result<Box<dyn BufRead>, InputError> {
     let n = f.read(&mut magic).map_err(io)?;
     let f = File::open(path).map_err(io)?;
     if n == 2 && magic == [0x1f, 0x8b] {
-        Ok(Box::new(BufReader::new(flate2::read::MultiGzDecoder::new(f))))
+        Ok(Box::new(BufReader::new(flate2::read::MultiGzDecoder::new(
+            f,
+        ))))
     } else {
         Ok(Box::new(BufReader::new(f)))
     }

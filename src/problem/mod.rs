@@ -229,11 +229,13 @@ pub(crate) fn field_strs(
         Some(serde_json::Value::Array(a)) => a
             .iter()
             .map(|x| {
-                x.as_str().map(str::to_string).ok_or_else(|| InputError::Line {
-                    path: path.to_path_buf(),
-                    line,
-                    message: format!("field `{key}` must hold strings, found {x}"),
-                })
+                x.as_str()
+                    .map(str::to_string)
+                    .ok_or_else(|| InputError::Line {
+                        path: path.to_path_buf(),
+                        line,
+                        message: format!("field `{key}` must hold strings, found {x}"),
+                    })
             })
             .collect(),
         Some(other) => Err(InputError::Line {

@@ -68,9 +68,9 @@ impl SampleReader {
         };
         let language = match text("language")? {
             None => None,
-            Some(l) => Some(
-                Language::parse(&l).ok_or_else(|| err(format!("unknown language `{l}`")))?,
-            ),
+            Some(l) => {
+                Some(Language::parse(&l).ok_or_else(|| err(format!("unknown language `{l}`")))?)
+            }
         };
         Ok(Sample {
             task_id,

@@ -23,6 +23,8 @@ pub struct ExecOptions {
     pub out: PathBuf,
     pub limits: Limits,
     pub workers: usize,
+    /// Execute identical programs once (see [`super::execute`]).
+    pub dedup: bool,
 }
 
 /// What a run directory was made from; a resume must match it.
@@ -72,7 +74,11 @@ fn validate(path: &Path, problems: &ProblemSet) -> Result<usize, InputError> {
                     "task_id `{}` is not in the problems file (it has {} problems, e.g. `{}`)",
                     s.task_id,
                     problems.len(),
-                    problems.problems.first().map(|p| p.id.as_str()).unwrap_or("-")
+                    problems
+                        .problems
+                        .first()
+                        .map(|p| p.id.as_str())
+                        .unwrap_or("-")
                 ),
             });
         };
@@ -220,7 +226,7 @@ pub fn run_exec(
     });
 
     let mut write_error = None;
-    let all_started = execute(sandbox, jobs, opts.workers, cancel, |record| {
+    let all_started = execute(sandbox, jobs, opts.workers, opts.dedup, cancel, |record| {
         if write_error.is_none()
             && let Err(e) = writer.append(&record)
         {

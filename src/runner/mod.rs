@@ -4,10 +4,12 @@
 pub mod exec;
 pub mod results;
 
-use std::sync::Arc;
+use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 
-use tokio::sync::Semaphore;
+use sha2::{Digest, Sha256};
+use tokio::sync::{Semaphore, watch};
 
 use crate::lang::Language;
 use crate::outcome::Outcome;
@@ -27,7 +29,10 @@ pub struct Job {
 #[derive(Debug)]
 pub enum Event<'a> {
     /// `total` samples in the input, `already_done` of them found in the run directory.
-    Started { total: usize, already_done: usize },
+    Started {
+        total: usize,
+        already_done: usize,
+    },
     SampleFinished(&'a ResultRecord),
     /// Ctrl-C: no new samples start; those in flight finish and are kept.
     Interrupted,
@@ -46,13 +51,54 @@ impl Cancel {
     }
 }
 
+/// Identical programs (same language, source and limits) within a run execute once: later
+/// copies wait for the first and reuse its verdict (`reused: true` in results). Sampling at
+/// low temperature repeats programs often. Bounded: at most this many programs are
+/// remembered, and none whose output is large.
+const DEDUP_ENTRIES: usize = 4096;
+const DEDUP_MAX_OUTPUT: usize = 64 << 10;
+/// Copies waiting on a first execution hold no worker, but are bounded all the same.
+const MAX_WAITING: usize = 1024;
+
+type Verdict = watch::Receiver<Option<Execution>>;
+
+#[derive(Default)]
+struct Dedup {
+    seen: HashMap<[u8; 32], Verdict>,
+    order: VecDeque<[u8; 32]>,
+}
+
+impl Dedup {
+    fn key(job: &Job) -> [u8; 32] {
+        let mut h = Sha256::new();
+        h.update(job.program.language.as_str());
+        h.update([0]);
+        h.update(job.program.source.as_bytes());
+        h.update([0]);
+        h.update(serde_json::to_vec(&job.limits).unwrap_or_default());
+        h.finalize().into()
+    }
+
+    fn insert(&mut self, key: [u8; 32], rx: Verdict) {
+        if self.order.len() >= DEDUP_ENTRIES
+            && let Some(old) = self.order.pop_front()
+        {
+            self.seen.remove(&old);
+        }
+        self.seen.insert(key, rx);
+        self.order.push_back(key);
+    }
+}
+
 /// Runs `jobs` on `workers` concurrent sandboxes and hands every result to `sink` in
-/// completion order. At most `workers` jobs are in memory at once. Returns false when
-/// cancelled before all jobs started.
+/// completion order. At most `workers` jobs execute at once. With `dedup`, identical
+/// programs execute once (see [`DEDUP_ENTRIES`]). Returns false when cancelled before all
+/// jobs started.
 pub fn execute<S: Sandbox + 'static>(
     sandbox: Arc<S>,
     jobs: impl Iterator<Item = Job>,
     workers: usize,
+    dedup: bool,
     cancel: &Cancel,
     mut sink: impl FnMut(ResultRecord),
 ) -> bool {
@@ -66,6 +112,8 @@ pub fn execute<S: Sandbox + 'static>(
     rt.block_on(async {
         let (tx, mut rx) = tokio::sync::mpsc::channel::<ResultRecord>(workers * 4);
         let sem = Arc::new(Semaphore::new(workers));
+        let waiting = Arc::new(Semaphore::new(MAX_WAITING));
+        let seen: Arc<Mutex<Dedup>> = Arc::default();
         let signal_cancel = cancel.clone();
         let signals = tokio::spawn(async move {
             if tokio::signal::ctrl_c().await.is_ok() {
@@ -75,6 +123,36 @@ pub fn execute<S: Sandbox + 'static>(
         let feed = async {
             let mut all_started = true;
             for job in jobs {
+                let key = dedup.then(|| Dedup::key(&job));
+                let earlier = key.and_then(|k| seen.lock().ok()?.seen.get(&k).cloned());
+                if let Some(mut verdict) = earlier {
+                    let Ok(permit) = waiting.clone().acquire_owned().await else {
+                        break;
+                    };
+                    let tx = tx.clone();
+                    let id = sandbox.id(job.program.language);
+                    tokio::spawn(async move {
+                        let execution = match verdict.wait_for(Option::is_some).await {
+                            Ok(v) => v.clone().expect("waited for Some"),
+                            Err(_) => Execution::verdict(
+                                Outcome::SandboxError,
+                                "the identical program this sample waited for was lost",
+                            ),
+                        };
+                        let record = ResultRecord {
+                            task_id: job.task_id,
+                            language: job.program.language,
+                            model: job.model,
+                            sample_index: job.sample_index,
+                            sandbox: id,
+                            reused: true,
+                            execution,
+                        };
+                        let _ = tx.send(record).await;
+                        drop(permit);
+                    });
+                    continue;
+                }
                 let Ok(permit) = sem.clone().acquire_owned().await else {
                     break;
                 };
@@ -82,6 +160,13 @@ pub fn execute<S: Sandbox + 'static>(
                     all_started = false;
                     break;
                 }
+                let publish = key.map(|k| {
+                    let (vtx, vrx) = watch::channel(None);
+                    if let Ok(mut d) = seen.lock() {
+                        d.insert(k, vrx);
+                    }
+                    (k, vtx, seen.clone())
+                });
                 let tx = tx.clone();
                 let sandbox = sandbox.clone();
                 tokio::spawn(async move {
@@ -97,12 +182,21 @@ pub fn execute<S: Sandbox + 'static>(
                     let execution = inner.await.unwrap_or_else(|e| {
                         Execution::verdict(Outcome::SandboxError, format!("sandbox panicked: {e}"))
                     });
+                    if let Some((k, vtx, seen)) = publish {
+                        if execution.stdout.len() + execution.stderr.len() > DEDUP_MAX_OUTPUT
+                            && let Ok(mut d) = seen.lock()
+                        {
+                            d.seen.remove(&k);
+                        }
+                        let _ = vtx.send(Some(execution.clone()));
+                    }
                     let record = ResultRecord {
                         task_id: job.task_id,
                         language,
                         model: job.model,
                         sample_index: job.sample_index,
                         sandbox: id,
+                        reused: false,
                         execution,
                     };
                     let _ = tx.send(record).await;

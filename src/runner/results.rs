@@ -23,6 +23,9 @@ pub struct ResultRecord {
     pub model: Option<String>,
     pub sample_index: usize,
     pub sandbox: SandboxId,
+    /// The verdict of an identical program executed earlier in this run (not re-executed).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub reused: bool,
     #[serde(flatten)]
     pub execution: Execution,
 }
@@ -68,7 +71,9 @@ pub fn for_each(path: &Path, mut f: impl FnMut(ResultRecord)) -> Result<(), RunE
     loop {
         buf.clear();
         number += 1;
-        let n = reader.read_until(b'\n', &mut buf).map_err(|e| io_err(path, e))?;
+        let n = reader
+            .read_until(b'\n', &mut buf)
+            .map_err(|e| io_err(path, e))?;
         if n == 0 {
             return Ok(());
         }
@@ -188,6 +193,7 @@ mod tests {
                 kind: "wasm".into(),
                 version: "test".into(),
             },
+            reused: false,
             execution: Execution::verdict(Outcome::Passed, ""),
         }
     }
@@ -212,7 +218,9 @@ mod tests {
         drop(w);
         let all = read_all(&path).unwrap();
         assert_eq!(
-            all.iter().map(|r| (r.task_id.as_str(), r.sample_index)).collect::<Vec<_>>(),
+            all.iter()
+                .map(|r| (r.task_id.as_str(), r.sample_index))
+                .collect::<Vec<_>>(),
             [("A", 0), ("A", 1), ("B", 0)]
         );
     }

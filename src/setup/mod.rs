@@ -41,11 +41,11 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> SetupError + '_ {
 }
 
 /// The Python interpreter used for `pip` and the componentize-py venv.
-fn python() -> String {
+pub fn python() -> String {
     std::env::var("PASSK_PYTHON").unwrap_or_else(|_| "python3".to_string())
 }
 
-fn run(cmd: &mut Command) -> Result<(), SetupError> {
+pub fn run(cmd: &mut Command) -> Result<(), SetupError> {
     let shown = format!("{cmd:?}");
     let out = cmd.output().map_err(|e| SetupError::Command {
         command: shown.clone(),
@@ -81,17 +81,21 @@ fn verified(path: &Path, expected: &str) -> bool {
 }
 
 /// Downloads one pinned wheel (hash-checked by pip and again here) and returns its path.
-fn fetch_wheel(paths: &Paths, wheel: &Wheel) -> Result<PathBuf, SetupError> {
+pub fn fetch_wheel(paths: &Paths, wheel: &Wheel) -> Result<PathBuf, SetupError> {
     let dir = paths.wheels();
     std::fs::create_dir_all(&dir).map_err(io(&dir))?;
     let prefix = format!("{}-{}-", wheel.name.replace('-', "_"), wheel.version);
     let find = || -> Option<PathBuf> {
-        std::fs::read_dir(&dir).ok()?.flatten().map(|e| e.path()).find(|p| {
-            p.file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with(&prefix) && n.ends_with(".whl"))
-                && verified(p, &wheel.sha256)
-        })
+        std::fs::read_dir(&dir)
+            .ok()?
+            .flatten()
+            .map(|e| e.path())
+            .find(|p| {
+                p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.starts_with(&prefix) && n.ends_with(".whl"))
+                    && verified(p, &wheel.sha256)
+            })
     };
     if let Some(p) = find() {
         return Ok(p);
@@ -156,7 +160,9 @@ fn build_python_component(paths: &Paths, cpy_wheel: &Path) -> Result<PathBuf, Se
         return Ok(out);
     }
     let cpy = pins().componentize_py();
-    let venv = paths.tools().join(format!("componentize-py-{}", cpy.version));
+    let venv = paths
+        .tools()
+        .join(format!("componentize-py-{}", cpy.version));
     let exe = venv.join("bin/componentize-py");
     if !exe.is_file() {
         run(Command::new(python()).args(["-m", "venv"]).arg(&venv))?;
@@ -185,7 +191,7 @@ fn build_python_component(paths: &Paths, cpy_wheel: &Path) -> Result<PathBuf, Se
 
 /// Everything the WASM sandbox needs, fetched, verified and built. `say` reports steps.
 pub fn setup_guests(paths: &Paths, say: &mut dyn FnMut(&str)) -> Result<(), SetupError> {
-    for wheel in &pins().wheel {
+    for wheel in pins().wheel.iter().filter(|w| w.purpose == "guest") {
         let is_builder = wheel.name == "componentize-py";
         let all_there = if is_builder {
             paths.python_component().is_file()

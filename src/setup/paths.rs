@@ -55,8 +55,10 @@ impl Paths {
     /// The pre-initialized Python component; its name carries the hash of its recipe, so a
     /// changed guest app is rebuilt rather than silently reused.
     pub fn python_component(&self) -> PathBuf {
-        self.guests()
-            .join(format!("python-evaluator-{}.wasm", python_guest_recipe_hash()))
+        self.guests().join(format!(
+            "python-evaluator-{}.wasm",
+            python_guest_recipe_hash()
+        ))
     }
 }
 
@@ -65,7 +67,12 @@ pub fn python_guest_recipe_hash() -> String {
     let mut h = Sha256::new();
     h.update(PYTHON_GUEST_APP.as_bytes());
     h.update(PYTHON_GUEST_WIT.as_bytes());
-    h.update(crate::setup::pins::pins().componentize_py().version.as_bytes());
+    h.update(
+        crate::setup::pins::pins()
+            .componentize_py()
+            .version
+            .as_bytes(),
+    );
     hex::encode(&h.finalize()[..8])
 }
 

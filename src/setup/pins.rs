@@ -20,6 +20,13 @@ pub struct Wheel {
     pub platform: Option<String>,
     #[serde(default)]
     pub extract: Vec<Extract>,
+    /// `guest` (fetched by setup) or `bench` (fetched by `passk bench` only).
+    #[serde(default = "guest")]
+    pub purpose: String,
+}
+
+fn guest() -> String {
+    "guest".into()
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -31,10 +38,14 @@ pub struct Extract {
 
 impl Pins {
     pub fn componentize_py(&self) -> &Wheel {
+        self.named("componentize-py")
+    }
+
+    pub fn named(&self, name: &str) -> &Wheel {
         self.wheel
             .iter()
-            .find(|w| w.name == "componentize-py")
-            .expect("sandboxes/pins.toml pins componentize-py")
+            .find(|w| w.name == name)
+            .unwrap_or_else(|| panic!("sandboxes/pins.toml pins {name}"))
     }
 }
 

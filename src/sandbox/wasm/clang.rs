@@ -54,7 +54,11 @@ pub fn unavailable(language: Language) -> Option<String> {
 /// Compiles a trivial program once to prove the toolchain (compiler, lld, libc) works.
 fn probe(language: Language) -> Option<String> {
     let dir = tempfile::tempdir().ok()?;
-    let ext = if language == Language::Cpp { "cpp" } else { "c" };
+    let ext = if language == Language::Cpp {
+        "cpp"
+    } else {
+        "c"
+    };
     let src = dir.path().join(format!("probe.{ext}"));
     let body = if language == Language::Cpp {
         "#include <vector>\n#include <string>\nint main(){std::vector<std::string> v{\"a\"};return v.size()==1?0:1;}\n"
@@ -77,7 +81,11 @@ fn probe(language: Language) -> Option<String> {
         Ok(o) if !o.status.success() => Some(format!(
             "{} cannot build wasm32-wasi programs: {}",
             compiler(language),
-            lossy(&o.stderr).lines().take(3).collect::<Vec<_>>().join(" | ")
+            lossy(&o.stderr)
+                .lines()
+                .take(3)
+                .collect::<Vec<_>>()
+                .join(" | ")
         )),
         Ok(_) => None,
     }
@@ -160,7 +168,11 @@ fn forbidden_include(source: &str) -> Option<String> {
 async fn compile(language: Language, source: &str, limit: Duration) -> Result<Vec<u8>, Execution> {
     let fault = |d: String| Execution::verdict(Outcome::SandboxError, d);
     let dir = tempfile::tempdir().map_err(|e| fault(format!("temp dir: {e}")))?;
-    let ext = if language == Language::Cpp { "cpp" } else { "c" };
+    let ext = if language == Language::Cpp {
+        "cpp"
+    } else {
+        "c"
+    };
     let src = dir.path().join(format!("program.{ext}"));
     let wrapper = dir.path().join(format!("passk_main.{ext}"));
     let out = dir.path().join("program.wasm");

@@ -117,7 +117,10 @@ pub fn arm<T: 'static>(
 /// Fuel consumed so far, in deterministic mode.
 pub fn fuel_used<T: 'static>(store: &wasmtime::Store<T>, budget: Option<u64>) -> Option<u64> {
     let budget = budget?;
-    store.get_fuel().ok().map(|left| budget.saturating_sub(left))
+    store
+        .get_fuel()
+        .ok()
+        .map(|left| budget.saturating_sub(left))
 }
 
 pub fn limiter(memory_bytes: u64) -> Limiter {

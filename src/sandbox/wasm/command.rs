@@ -22,7 +22,9 @@ impl Nonce {
     pub fn new() -> Nonce {
         use std::hash::{BuildHasher, Hasher};
         // RandomState is seeded from the OS; two independent hashes give 128 random bits.
-        let a = std::collections::hash_map::RandomState::new().build_hasher().finish();
+        let a = std::collections::hash_map::RandomState::new()
+            .build_hasher()
+            .finish();
         let mut h = std::collections::hash_map::RandomState::new().build_hasher();
         h.write_u128(Instant::now().elapsed().as_nanos());
         Nonce(format!("passk-done-{a:016x}{:016x}", h.finish()))
@@ -135,12 +137,7 @@ impl CommandEnd {
 }
 
 /// Interprets a command's exit for languages whose harness prints the nonce last.
-pub fn judge_exit(
-    mut exec: Execution,
-    code: i32,
-    nonce: &Nonce,
-    memory_denied: bool,
-) -> Execution {
+pub fn judge_exit(mut exec: Execution, code: i32, nonce: &Nonce, memory_denied: bool) -> Execution {
     let finished = nonce.strip_from(&mut exec.stdout);
     exec.exit_code = Some(code);
     if finished && code == 0 {
@@ -165,7 +162,10 @@ pub fn judge_exit(
         "exited (code 0) before the tests completed".into()
     } else {
         let first = stderr.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
-        format!("exit code {code}: {}", first.chars().take(300).collect::<String>())
+        format!(
+            "exit code {code}: {}",
+            first.chars().take(300).collect::<String>()
+        )
     };
     exec
 }

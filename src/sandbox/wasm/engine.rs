@@ -7,7 +7,9 @@ use std::time::Duration;
 
 use sha2::{Digest, Sha256};
 use wasmtime::component::Component;
-use wasmtime::{Config, Enabled, Engine, InstanceAllocationStrategy, Module, OptLevel, PoolingAllocationConfig};
+use wasmtime::{
+    Config, Enabled, Engine, InstanceAllocationStrategy, Module, OptLevel, PoolingAllocationConfig,
+};
 
 /// How often the epoch advances; time limits are counted in these ticks.
 pub const EPOCH_TICK: Duration = Duration::from_millis(10);

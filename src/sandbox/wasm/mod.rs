@@ -6,8 +6,8 @@
 //! Time is bounded by the epoch (compute) plus a tokio timeout (blocking host calls such as
 //! `sleep`); deterministic mode meters fuel instead, so a verdict is the same on any machine.
 
-mod classify;
 mod clang;
+mod classify;
 mod command;
 pub mod engine;
 mod python;
@@ -59,8 +59,8 @@ pub struct WasmSandbox {
 
 impl WasmSandbox {
     pub fn new(paths: Paths, opts: WasmOptions) -> Result<Self, WasmError> {
-        let engine =
-            engine::build_engine(opts.deterministic, opts.slots).map_err(|e| WasmError::Engine(e.to_string()))?;
+        let engine = engine::build_engine(opts.deterministic, opts.slots)
+            .map_err(|e| WasmError::Engine(e.to_string()))?;
         Ok(WasmSandbox {
             engine,
             paths,
@@ -211,7 +211,14 @@ impl Sandbox for WasmSandbox {
                 Err(e) => Execution::verdict(crate::outcome::Outcome::ToolchainMissing, e),
             },
             Language::C | Language::Cpp => {
-                clang::run(&self.engine, program.language, &program.source, limits, wall).await
+                clang::run(
+                    &self.engine,
+                    program.language,
+                    &program.source,
+                    limits,
+                    wall,
+                )
+                .await
             }
         }
     }

@@ -4,8 +4,8 @@
 use std::time::{Duration, Instant};
 
 use wasmtime::Engine;
-use wasmtime::component::{Component, Linker};
 use wasmtime::Store;
+use wasmtime::component::{Component, Linker};
 use wasmtime_wasi::ResourceTable;
 
 use super::classify::{self, Ended, Observed};
@@ -154,7 +154,13 @@ pub async fn run_plain(
         return exec;
     }
     exec.exit_code = Some(code);
-    let last = exec.stderr.trim_end().lines().last().unwrap_or("").to_string();
+    let last = exec
+        .stderr
+        .trim_end()
+        .lines()
+        .last()
+        .unwrap_or("")
+        .to_string();
     exec.outcome = if code == 0 {
         exec.detail = "exited (code 0) before the tests completed".into();
         Outcome::RuntimeError
