@@ -135,3 +135,42 @@ pub fn render_table(s: &Summary) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::grade::summary::SummaryBuilder;
+    use crate::lang::Language;
+    use crate::outcome::Outcome;
+    use crate::runner::results::ResultRecord;
+    use crate::sandbox::{Execution, SandboxId};
+
+    #[test]
+    fn table_has_one_row_per_model_and_language() {
+        let mut b = SummaryBuilder::default();
+        for (model, task, i, o) in [
+            ("a", "T/0", 0, Outcome::Passed),
+            ("a", "T/0", 1, Outcome::WrongAnswer),
+            ("b", "T/0", 0, Outcome::Timeout),
+            ("b", "T/0", 1, Outcome::Passed),
+            ("a", "T/1", 0, Outcome::Passed),
+            ("a", "T/1", 1, Outcome::Passed),
+            ("b", "T/1", 0, Outcome::RuntimeError),
+            ("b", "T/1", 1, Outcome::SyntaxError),
+        ] {
+            b.add(&ResultRecord {
+                task_id: task.into(),
+                language: Language::Python,
+                model: Some(model.into()),
+                sample_index: i,
+                sandbox: SandboxId {
+                    kind: "wasm".into(),
+                    version: "v".into(),
+                },
+                reused: false,
+                execution: Execution::verdict(o, ""),
+            });
+        }
+        insta::assert_snapshot!(render_table(&b.finish(8)));
+    }
+}

@@ -126,3 +126,28 @@ pub fn render(r: &SetReport) -> String {
     }
     s
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::outcome::Outcome;
+    use crate::selfcheck::{Failure, Variant};
+
+    #[test]
+    fn report_lists_variants_and_wrong_verdicts() {
+        let mut r = SetReport {
+            name: "HumanEval.jsonl.gz (humaneval)".into(),
+            problems: 2,
+            ..Default::default()
+        };
+        r.checked.insert("reference".into(), (2, 1));
+        r.checked.insert("raises".into(), (2, 2));
+        r.failures.push(Failure {
+            task_id: "HumanEval/1".into(),
+            variant: Variant::Reference,
+            outcome: Outcome::Timeout,
+            detail: "time limit exceeded".into(),
+        });
+        insta::assert_snapshot!(render(&r));
+    }
+}
