@@ -181,6 +181,23 @@ fn python_deep_recursion_is_contained() {
 }
 
 #[test]
+fn python_stdlib_beyond_the_snapshot_runs_in_the_fallback_not_as_a_model_failure() {
+    assert_outcome(
+        Python,
+        "import xml.dom.minidom\nassert xml.dom.minidom.parseString('<a/>').documentElement.tagName == 'a'\n",
+        Outcome::Passed,
+    );
+    assert_outcome(
+        Python,
+        "import csv, io\nassert next(csv.reader(io.StringIO('a,b'))) == ['a', 'b']\n",
+        Outcome::Passed,
+    );
+    // Not standard library: a genuine model error.
+    let e = assert_outcome(Python, "import numpy\n", Outcome::RuntimeError);
+    assert!(e.detail.contains("numpy"), "{e:?}");
+}
+
+#[test]
 fn python_fallback_interpreter_contains_the_same_programs() {
     let sb = common::fallback_sandbox();
     let l = limits(5.0);

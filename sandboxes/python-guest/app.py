@@ -7,6 +7,7 @@ import copy, dataclasses, datetime, decimal, enum, fractions, functools, hashlib
 import io, itertools, json, keyword, math, numbers, operator, random, re, statistics  # noqa
 import string, struct, sys, textwrap, time, traceback, types, typing, unicodedata  # noqa
 import base64, binascii, difflib, pprint, contextlib, weakref, warnings, zlib, locale  # noqa
+import csv, uuid, shlex, secrets, pickle, fnmatch, queue, urllib.parse, html, gzip  # noqa
 
 import wit_world
 
@@ -32,6 +33,11 @@ class WitWorld(wit_world.WitWorld):
             return wit_world.Report(E.EXITED, repr(exc.code)[:_MAX_DETAIL])
         except AssertionError as exc:
             return wit_world.Report(E.ASSERTION_FAILED, _detail(exc))
+        except ModuleNotFoundError as exc:
+            root = (exc.name or "").split(".")[0]
+            if root in sys.stdlib_module_names:
+                return wit_world.Report(E.NEEDS_FALLBACK, root)
+            return wit_world.Report(E.RAISED, _detail(exc))
         except BaseException as exc:  # noqa: BLE001 - every escape is a verdict
             return wit_world.Report(E.RAISED, _detail(exc))
         finally:

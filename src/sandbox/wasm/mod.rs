@@ -203,7 +203,19 @@ impl Sandbox for WasmSandbox {
                 Err(e) => Execution::verdict(crate::outcome::Outcome::ToolchainMissing, e),
             },
             Language::Python => match self.python() {
-                Ok(g) => g.run(&self.engine, &program.source, limits, wall).await,
+                Ok(g) => match g.run(&self.engine, &program.source, limits, wall).await {
+                    Ok(e) => e,
+                    // The fast guest lacks this stdlib module: never the model's fault.
+                    Err(module) => match self.python_plain() {
+                        Ok(p) => python::run_plain(&p, &program.source, limits, wall).await,
+                        Err(why) => Execution::verdict(
+                            crate::outcome::Outcome::ToolchainMissing,
+                            format!(
+                                "imports `{module}`, which needs the fallback interpreter: {why}"
+                            ),
+                        ),
+                    },
+                },
                 Err(e) => Execution::verdict(crate::outcome::Outcome::ToolchainMissing, e),
             },
             Language::JavaScript => match self.quickjs() {

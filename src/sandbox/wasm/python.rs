@@ -38,13 +38,15 @@ impl PythonComponent {
         Ok(PythonComponent { pre })
     }
 
+    /// Runs one program. `Err(module)` when it imported a standard-library module the
+    /// snapshot lacks: the caller reruns it in the complete interpreter.
     pub async fn run(
         &self,
         engine: &Engine,
         source: &str,
         limits: &Limits,
         wall: Duration,
-    ) -> Execution {
+    ) -> Result<Execution, String> {
         let seed = limits.fuel.map(|_| 0x5eed_u128);
         let (mut builder, pipes) = wasi_builder(limits.output_bytes, &["python".into()], seed);
         let state = ComponentState {
@@ -61,7 +63,7 @@ impl PythonComponent {
             fuel_used: None,
         };
         if let Err(e) = classify::arm(&mut store, wall, limits.fuel) {
-            return obs.execution(Outcome::SandboxError, format!("{e:#}"));
+            return Ok(obs.execution(Outcome::SandboxError, format!("{e:#}")));
         }
         let ended = {
             let call = async {
@@ -76,7 +78,7 @@ impl PythonComponent {
         };
         obs.memory_denied = store.data().limiter.memory_denied;
         obs.fuel_used = classify::fuel_used(&store, limits.fuel);
-        match ended {
+        Ok(match ended {
             Ended::Returned(report) => {
                 let detail = report.detail;
                 let outcome = match report.ending {
@@ -87,12 +89,12 @@ impl PythonComponent {
                         Outcome::MemoryLimit
                     }
                     Ending::Raised => Outcome::RuntimeError,
+                    Ending::NeedsFallback => return Err(detail),
                     Ending::Exited => {
-                        let e = obs.execution(
+                        return Ok(obs.execution(
                             Outcome::RuntimeError,
                             format!("exited (code {detail}) before the tests completed"),
-                        );
-                        return e;
+                        ));
                     }
                 };
                 obs.execution(outcome, detail)
@@ -109,7 +111,7 @@ impl PythonComponent {
                 }
             },
             Ended::WallTimeout => obs.wall_timeout(wall, limits.fuel.is_some()),
-        }
+        })
     }
 }
 
