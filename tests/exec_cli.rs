@@ -367,3 +367,89 @@ fn missing_or_corrupt_guest_is_a_loud_harness_fault() {
     assert_eq!(o.status.code(), Some(4), "{}", text(&o));
     assert!(text(&o).contains("could not be loaded"), "{}", text(&o));
 }
+
+#[test]
+fn ctrl_c_saves_what_finished_exits_130_and_resumes() {
+    let tmp = tempfile::tempdir().unwrap();
+    // Slow samples (each sleeps), so that the interrupt lands mid-run.
+    let problems = passk::problem::ProblemSet::load(Path::new(HUMANEVAL)).unwrap();
+    let reference = problems
+        .get("HumanEval/0")
+        .unwrap()
+        .reference
+        .clone()
+        .unwrap();
+    let mut s = String::new();
+    for i in 0..40 {
+        let body = if i % 2 == 0 {
+            reference.as_str()
+        } else {
+            "    return None\n"
+        };
+        let completion = format!("    import time\n    time.sleep(0.2)\n{body}");
+        s.push_str(&format!(
+            "{}\n",
+            serde_json::json!({"task_id": "HumanEval/0", "completion": completion})
+        ));
+    }
+    let samples = tmp.path().join("s.jsonl");
+    std::fs::write(&samples, s).unwrap();
+    let out = tmp.path().join("out");
+    let child = Command::new(PASSK)
+        .args([
+            "exec",
+            "--no-dedup",
+            "-j",
+            "2",
+            "--problems",
+            HUMANEVAL,
+            "--samples",
+            samples.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .env("CI", "true")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while std::fs::read_to_string(out.join("results.jsonl"))
+        .map(|s| s.lines().count())
+        .unwrap_or(0)
+        < 4
+        && std::time::Instant::now() < deadline
+    {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // SAFETY: signalling our own child process.
+    unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) };
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(130), "{}", text(&o));
+    assert!(text(&o).contains("interrupted"), "{}", text(&o));
+    let saved = line_count(&out);
+    assert!((4..40).contains(&saved), "{saved}");
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["complete"], false);
+
+    let o = passk(&[
+        "exec",
+        "--no-dedup",
+        "--problems",
+        HUMANEVAL,
+        "--samples",
+        samples.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert_eq!(line_count(&out), 40);
+    let r = results(&out);
+    assert_eq!(r.len(), 40);
+    assert_eq!(
+        r.iter().filter(|x| x.2 == "wrong_answer").count(),
+        20,
+        "{r:?}"
+    );
+}

@@ -5,9 +5,11 @@ use std::time::{Duration, Instant};
 use wasmtime::Trap;
 use wasmtime_wasi::I32Exit;
 
+use wasmtime::{Engine, Store};
+
 use super::state::{Limiter, Pipes};
 use crate::outcome::Outcome;
-use crate::sandbox::{Execution, lossy};
+use crate::sandbox::{Execution, Limits, lossy};
 
 /// How a guest call ended, before interpretation.
 pub enum Ended<T> {
@@ -40,6 +42,12 @@ impl Observed {
             stdout_truncated: self.pipes.stdout.overflowed(),
             stderr_truncated: self.pipes.stderr.overflowed(),
         }
+    }
+
+    /// Records what the finished call used: whether memory was denied, and fuel.
+    pub fn settle<T: Limited>(&mut self, store: &mut Store<T>, limits: &Limits) {
+        self.memory_denied = store.data_mut().limiter().memory_denied;
+        self.fuel_used = fuel_used(store, limits.fuel);
     }
 
     fn overflowed(&self) -> bool {
@@ -95,13 +103,54 @@ impl Observed {
     }
 }
 
+/// Store state that carries a [`Limiter`].
+pub trait Limited: Send + 'static {
+    fn limiter(&mut self) -> &mut Limiter;
+}
+
+/// A fresh store for one run, armed with the run's time, fuel and memory limits, and the
+/// observation that the run's verdict is built from. `Err` is a ready harness-fault verdict.
+pub fn fresh_store<T: Limited>(
+    engine: &Engine,
+    state: T,
+    pipes: Pipes,
+    limits: &Limits,
+    wall: Duration,
+) -> Result<(Store<T>, Observed), Execution> {
+    let mut store = Store::new(engine, state);
+    store.limiter(|s| s.limiter());
+    let obs = Observed {
+        started: Instant::now(),
+        pipes,
+        memory_denied: false,
+        fuel_used: None,
+    };
+    match arm(&mut store, wall, limits.fuel) {
+        Ok(()) => Ok((store, obs)),
+        Err(e) => Err(obs.execution(Outcome::SandboxError, format!("{e:#}"))),
+    }
+}
+
+/// Awaits a guest call under the wall-clock bound (the timer catches guests blocked in a
+/// host call, where the epoch cannot interrupt them).
+pub async fn bounded<R>(
+    wall: Duration,
+    call: impl Future<Output = wasmtime::Result<R>>,
+) -> Ended<R> {
+    match tokio::time::timeout(wall, call).await {
+        Ok(Ok(r)) => Ended::Returned(r),
+        Ok(Err(e)) => Ended::Failed(e),
+        Err(_) => Ended::WallTimeout,
+    }
+}
+
 /// Epoch ticks for a wall-clock limit (at least one).
 pub fn ticks(wall: Duration) -> u64 {
     (wall.as_millis() / super::engine::EPOCH_TICK.as_millis()).max(1) as u64
 }
 
-/// Configures a fresh store's time, fuel and memory limits.
-pub fn arm<T: 'static>(
+/// Configures a fresh store's time and fuel limits.
+fn arm<T: 'static>(
     store: &mut wasmtime::Store<T>,
     wall: Duration,
     fuel: Option<u64>,
@@ -115,7 +164,7 @@ pub fn arm<T: 'static>(
 }
 
 /// Fuel consumed so far, in deterministic mode.
-pub fn fuel_used<T: 'static>(store: &wasmtime::Store<T>, budget: Option<u64>) -> Option<u64> {
+fn fuel_used<T: 'static>(store: &wasmtime::Store<T>, budget: Option<u64>) -> Option<u64> {
     let budget = budget?;
     store
         .get_fuel()

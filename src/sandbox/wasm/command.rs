@@ -4,9 +4,9 @@
 
 use std::time::{Duration, Instant};
 
-use wasmtime::{Engine, Linker, Module, Store};
+use wasmtime::{Engine, Linker, Module};
 
-use super::classify::{self, Ended, Observed};
+use super::classify::{self, Ended};
 use super::state::{CommandState, wasi_builder};
 use crate::outcome::Outcome;
 use crate::sandbox::{Execution, Limits};
@@ -60,31 +60,18 @@ impl CommandGuest {
             wasi: builder.build_p1(),
             limiter: classify::limiter(limits.memory_bytes),
         };
-        let mut store = Store::new(self.pre.module().engine(), state);
-        store.limiter(|s| &mut s.limiter);
-        let mut obs = Observed {
-            started: Instant::now(),
-            pipes,
-            memory_denied: false,
-            fuel_used: None,
+        let engine = self.pre.module().engine();
+        let (mut store, mut obs) = match classify::fresh_store(engine, state, pipes, limits, wall) {
+            Ok(s) => s,
+            Err(e) => return CommandEnd::verdict(e),
         };
-        if let Err(e) = classify::arm(&mut store, wall, limits.fuel) {
-            return CommandEnd::verdict(obs.execution(Outcome::SandboxError, format!("{e:#}")));
-        }
-        let ended = {
-            let call = async {
-                let inst = self.pre.instantiate_async(&mut store).await?;
-                let start = inst.get_typed_func::<(), ()>(&mut store, "_start")?;
-                start.call_async(&mut store, ()).await
-            };
-            match tokio::time::timeout(wall, call).await {
-                Ok(Ok(())) => Ended::Returned(()),
-                Ok(Err(e)) => Ended::Failed(e),
-                Err(_) => Ended::WallTimeout,
-            }
+        let call = async {
+            let inst = self.pre.instantiate_async(&mut store).await?;
+            let start = inst.get_typed_func::<(), ()>(&mut store, "_start")?;
+            start.call_async(&mut store, ()).await
         };
-        obs.memory_denied = store.data().limiter.memory_denied;
-        obs.fuel_used = classify::fuel_used(&store, limits.fuel);
+        let ended = classify::bounded(wall, call).await;
+        obs.settle(&mut store, limits);
         let (exec, exit) = match ended {
             Ended::Returned(()) => (obs.execution(Outcome::RuntimeError, ""), Some(0)),
             Ended::Failed(err) => match obs.failure(&err) {

@@ -1,14 +1,13 @@
 //! Python guests: the pre-initialized CPython component (fast path, ~ms per check) and the
 //! plain `python.wasm` command (complete fallback).
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use wasmtime::Engine;
-use wasmtime::Store;
 use wasmtime::component::{Component, Linker};
 use wasmtime_wasi::ResourceTable;
 
-use super::classify::{self, Ended, Observed};
+use super::classify::{self, Ended};
 use super::command::{CommandGuest, Nonce};
 use super::state::{ComponentState, wasi_builder};
 use crate::outcome::Outcome;
@@ -54,30 +53,16 @@ impl PythonComponent {
             table: ResourceTable::new(),
             limiter: classify::limiter(limits.memory_bytes),
         };
-        let mut store = Store::new(engine, state);
-        store.limiter(|s| &mut s.limiter);
-        let mut obs = Observed {
-            started: Instant::now(),
-            pipes,
-            memory_denied: false,
-            fuel_used: None,
+        let (mut store, mut obs) = match classify::fresh_store(engine, state, pipes, limits, wall) {
+            Ok(s) => s,
+            Err(e) => return Ok(e),
         };
-        if let Err(e) = classify::arm(&mut store, wall, limits.fuel) {
-            return Ok(obs.execution(Outcome::SandboxError, format!("{e:#}")));
-        }
-        let ended = {
-            let call = async {
-                let inst = self.pre.instantiate_async(&mut store).await?;
-                inst.call_run(&mut store, source).await
-            };
-            match tokio::time::timeout(wall, call).await {
-                Ok(Ok(report)) => Ended::Returned(report),
-                Ok(Err(e)) => Ended::Failed(e),
-                Err(_) => Ended::WallTimeout,
-            }
+        let call = async {
+            let inst = self.pre.instantiate_async(&mut store).await?;
+            inst.call_run(&mut store, source).await
         };
-        obs.memory_denied = store.data().limiter.memory_denied;
-        obs.fuel_used = classify::fuel_used(&store, limits.fuel);
+        let ended = classify::bounded(wall, call).await;
+        obs.settle(&mut store, limits);
         Ok(match ended {
             Ended::Returned(report) => {
                 let detail = report.detail;

@@ -88,10 +88,22 @@ impl WasiView for ComponentState {
     }
 }
 
+impl super::classify::Limited for ComponentState {
+    fn limiter(&mut self) -> &mut Limiter {
+        &mut self.limiter
+    }
+}
+
 /// State of a core-module (WASI preview 1 command) guest.
 pub struct CommandState {
     pub wasi: WasiP1Ctx,
     pub limiter: Limiter,
+}
+
+impl super::classify::Limited for CommandState {
+    fn limiter(&mut self) -> &mut Limiter {
+        &mut self.limiter
+    }
 }
 
 /// A small splitmix64 generator: reproducible randomness for deterministic mode.
