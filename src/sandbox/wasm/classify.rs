@@ -116,7 +116,7 @@ pub fn fresh_store<T: Limited>(
     pipes: Pipes,
     limits: &Limits,
     wall: Duration,
-) -> Result<(Store<T>, Observed), Execution> {
+) -> Result<(Store<T>, Observed), Box<Execution>> {
     let mut store = Store::new(engine, state);
     store.limiter(|s| s.limiter());
     let obs = Observed {
@@ -127,7 +127,9 @@ pub fn fresh_store<T: Limited>(
     };
     match arm(&mut store, wall, limits.fuel) {
         Ok(()) => Ok((store, obs)),
-        Err(e) => Err(obs.execution(Outcome::SandboxError, format!("{e:#}"))),
+        Err(e) => Err(Box::new(
+            obs.execution(Outcome::SandboxError, format!("{e:#}")),
+        )),
     }
 }
 

@@ -63,7 +63,7 @@ impl CommandGuest {
         let engine = self.pre.module().engine();
         let (mut store, mut obs) = match classify::fresh_store(engine, state, pipes, limits, wall) {
             Ok(s) => s,
-            Err(e) => return CommandEnd::verdict(e),
+            Err(e) => return CommandEnd::verdict(*e),
         };
         let call = async {
             let inst = self.pre.instantiate_async(&mut store).await?;

@@ -55,7 +55,7 @@ impl PythonComponent {
         };
         let (mut store, mut obs) = match classify::fresh_store(engine, state, pipes, limits, wall) {
             Ok(s) => s,
-            Err(e) => return Ok(e),
+            Err(e) => return Ok(*e),
         };
         let call = async {
             let inst = self.pre.instantiate_async(&mut store).await?;
