@@ -239,42 +239,41 @@ fn bad_input_is_a_clear_error_naming_file_and_line() {
         ])
     };
 
-    let malformed = write(
-        "malformed.jsonl",
-        b"{\"task_id\": \"HumanEval/0\", \"completion\": \"\"}\n{not json\n",
-    );
-    let o = run(HUMANEVAL, &malformed);
-    assert_eq!(o.status.code(), Some(3), "{}", text(&o));
-    assert!(text(&o).contains("malformed.jsonl:2"), "{}", text(&o));
-
-    let unknown = write(
-        "unknown.jsonl",
-        b"\n{\"task_id\": \"HumanEval/999\", \"completion\": \"\"}\n",
-    );
-    let o = run(HUMANEVAL, &unknown);
-    assert_eq!(o.status.code(), Some(3));
-    assert!(
-        text(&o).contains("unknown.jsonl:2") && text(&o).contains("HumanEval/999"),
-        "{}",
-        text(&o)
-    );
-
-    let no_code = write("nocode.jsonl", b"{\"task_id\": \"HumanEval/0\"}\n");
-    let o = run(HUMANEVAL, &no_code);
-    assert_eq!(o.status.code(), Some(3));
-    assert!(text(&o).contains("completion"), "{}", text(&o));
-
-    let bad_utf8 = write(
-        "utf8.jsonl",
-        b"{\"task_id\": \"HumanEval/0\", \"completion\": \"\xff\"}\n",
-    );
-    let o = run(HUMANEVAL, &bad_utf8);
-    assert_eq!(o.status.code(), Some(3));
-    assert!(
-        text(&o).contains("utf8.jsonl:1") && text(&o).contains("UTF-8"),
-        "{}",
-        text(&o)
-    );
+    // (file name, samples content, what the message must name)
+    let cases: [(&str, &[u8], &[&str]); 4] = [
+        (
+            "malformed.jsonl",
+            b"{\"task_id\": \"HumanEval/0\", \"completion\": \"\"}\n{not json\n",
+            &["malformed.jsonl:2"],
+        ),
+        (
+            "unknown.jsonl",
+            b"\n{\"task_id\": \"HumanEval/999\", \"completion\": \"\"}\n",
+            &["unknown.jsonl:2", "HumanEval/999"],
+        ),
+        (
+            "nocode.jsonl",
+            b"{\"task_id\": \"HumanEval/0\"}\n",
+            &["nocode.jsonl:1", "completion"],
+        ),
+        (
+            "utf8.jsonl",
+            b"{\"task_id\": \"HumanEval/0\", \"completion\": \"\xff\"}\n",
+            &["utf8.jsonl:1", "UTF-8"],
+        ),
+    ];
+    for (name, content, needles) in cases {
+        let o = run(HUMANEVAL, &write(name, content));
+        assert_eq!(o.status.code(), Some(3), "{name}: {}", text(&o));
+        for n in needles {
+            assert!(
+                text(&o).contains(n),
+                "{name}: missing {n:?} in {}",
+                text(&o)
+            );
+        }
+    }
+    let unknown = tmp.path().join("unknown.jsonl");
 
     let wrong_format = write("problems.jsonl", b"{\"name\": \"x\", \"tests\": \"\"}\n");
     let o = run(wrong_format.to_str().unwrap(), &unknown);

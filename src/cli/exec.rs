@@ -140,10 +140,8 @@ pub fn render_table(s: &Summary) -> String {
 mod tests {
     use super::*;
     use crate::grade::summary::SummaryBuilder;
-    use crate::lang::Language;
     use crate::outcome::Outcome;
     use crate::runner::results::ResultRecord;
-    use crate::sandbox::{Execution, SandboxId};
 
     #[test]
     fn table_has_one_row_per_model_and_language() {
@@ -158,18 +156,7 @@ mod tests {
             ("b", "T/1", 0, Outcome::RuntimeError),
             ("b", "T/1", 1, Outcome::SyntaxError),
         ] {
-            b.add(&ResultRecord {
-                task_id: task.into(),
-                language: Language::Python,
-                model: Some(model.into()),
-                sample_index: i,
-                sandbox: SandboxId {
-                    kind: "wasm".into(),
-                    version: "v".into(),
-                },
-                reused: false,
-                execution: Execution::verdict(o, ""),
-            });
+            b.add(&ResultRecord::for_test(task, Some(model), i, o));
         }
         insta::assert_snapshot!(render_table(&b.finish(8)));
     }

@@ -149,22 +149,9 @@ impl SummaryBuilder {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lang::Language;
-    use crate::sandbox::{Execution, SandboxId};
 
     fn rec(task: &str, i: usize, o: Outcome) -> ResultRecord {
-        ResultRecord {
-            task_id: task.into(),
-            language: Language::Python,
-            model: None,
-            sample_index: i,
-            sandbox: SandboxId {
-                kind: "wasm".into(),
-                version: "v".into(),
-            },
-            reused: false,
-            execution: Execution::verdict(o, ""),
-        }
+        ResultRecord::for_test(task, None, i, o)
     }
 
     #[test]

@@ -40,6 +40,28 @@ pub struct SampleKey {
 }
 
 impl ResultRecord {
+    /// A record with only a verdict, for tests of what consumes records.
+    #[cfg(test)]
+    pub(crate) fn for_test(
+        task: &str,
+        model: Option<&str>,
+        index: usize,
+        o: crate::outcome::Outcome,
+    ) -> Self {
+        ResultRecord {
+            task_id: task.into(),
+            language: Language::Python,
+            model: model.map(str::to_string),
+            sample_index: index,
+            sandbox: SandboxId {
+                kind: "wasm".into(),
+                version: "test".into(),
+            },
+            reused: false,
+            execution: Execution::verdict(o, ""),
+        }
+    }
+
     pub fn key(&self) -> SampleKey {
         SampleKey {
             task_id: self.task_id.clone(),
@@ -184,18 +206,7 @@ mod tests {
     use crate::outcome::Outcome;
 
     fn rec(task: &str, i: usize) -> ResultRecord {
-        ResultRecord {
-            task_id: task.into(),
-            language: Language::Python,
-            model: None,
-            sample_index: i,
-            sandbox: SandboxId {
-                kind: "wasm".into(),
-                version: "test".into(),
-            },
-            reused: false,
-            execution: Execution::verdict(Outcome::Passed, ""),
-        }
+        ResultRecord::for_test(task, None, i, Outcome::Passed)
     }
 
     #[test]
