@@ -17,6 +17,36 @@ fn passk(args: &[&str]) -> Output {
         .expect("run passk")
 }
 
+/// `passk exec` on HumanEval with `samples` into `out`, plus `extra` flags.
+fn exec_cmd(samples: &Path, out: &Path, extra: &[&str]) -> Command {
+    let mut c = Command::new(PASSK);
+    c.arg("exec")
+        .args(extra)
+        .args(["--problems", HUMANEVAL, "--samples"])
+        .arg(samples)
+        .arg("--out")
+        .arg(out)
+        .env("CI", "true");
+    c
+}
+
+fn exec(samples: &Path, out: &Path, extra: &[&str]) -> Output {
+    exec_cmd(samples, out, extra).output().expect("run passk")
+}
+
+/// Waits until `dir` holds at least `n` results (or a minute passed).
+fn wait_for_results(dir: &Path, n: usize) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while std::fs::read_to_string(dir.join("results.jsonl"))
+        .map(|s| s.lines().count())
+        .unwrap_or(0)
+        < n
+        && std::time::Instant::now() < deadline
+    {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
 fn text(o: &Output) -> String {
     format!(
         "{}{}",
@@ -70,15 +100,7 @@ fn exec_writes_a_run_directory_and_resumes_after_a_torn_write() {
     let tmp = tempfile::tempdir().unwrap();
     let samples = humaneval_samples(tmp.path(), 2, 20);
     let full = tmp.path().join("full");
-    let o = passk(&[
-        "exec",
-        "--problems",
-        HUMANEVAL,
-        "--samples",
-        samples.to_str().unwrap(),
-        "--out",
-        full.to_str().unwrap(),
-    ]);
+    let o = exec(&samples, &full, &[]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let want = results(&full);
     assert_eq!(want.len(), 60);
@@ -103,29 +125,13 @@ fn exec_writes_a_run_directory_and_resumes_after_a_torn_write() {
     torn.push('\n');
     torn.push_str(&lines[25][..lines[25].len() / 2]);
     std::fs::write(partial.join("results.jsonl"), torn).unwrap();
-    let o = passk(&[
-        "exec",
-        "--problems",
-        HUMANEVAL,
-        "--samples",
-        samples.to_str().unwrap(),
-        "--out",
-        partial.to_str().unwrap(),
-    ]);
+    let o = exec(&samples, &partial, &[]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     assert_eq!(results(&partial), want);
     assert_eq!(line_count(&partial), 60, "no line doubled");
 
     // Rerunning a finished run executes nothing and changes nothing.
-    let o = passk(&[
-        "exec",
-        "--problems",
-        HUMANEVAL,
-        "--samples",
-        samples.to_str().unwrap(),
-        "--out",
-        partial.to_str().unwrap(),
-    ]);
+    let o = exec(&samples, &partial, &[]);
     assert_eq!(o.status.code(), Some(0));
     assert_eq!(line_count(&partial), 60);
 
@@ -136,15 +142,7 @@ fn exec_writes_a_run_directory_and_resumes_after_a_torn_write() {
         "{\"task_id\": \"HumanEval/0\", \"completion\": \"    pass\\n\"}\n",
     )
     .unwrap();
-    let o = passk(&[
-        "exec",
-        "--problems",
-        HUMANEVAL,
-        "--samples",
-        other.to_str().unwrap(),
-        "--out",
-        partial.to_str().unwrap(),
-    ]);
+    let o = exec(&other, &partial, &[]);
     assert_eq!(o.status.code(), Some(3), "{}", text(&o));
     assert!(text(&o).contains("different samples"), "{}", text(&o));
 }
@@ -154,45 +152,18 @@ fn kill_9_then_rerun_equals_an_uninterrupted_run() {
     let tmp = tempfile::tempdir().unwrap();
     let samples = humaneval_samples(tmp.path(), 3, 164);
     let full = tmp.path().join("full");
-    let o = passk(&[
-        "exec",
-        "--problems",
-        HUMANEVAL,
-        "--samples",
-        samples.to_str().unwrap(),
-        "--out",
-        full.to_str().unwrap(),
-    ]);
+    let o = exec(&samples, &full, &[]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let want = results(&full);
 
     let killed = tmp.path().join("killed");
-    let mut child = Command::new(PASSK)
-        .args([
-            "exec",
-            "--problems",
-            HUMANEVAL,
-            "--samples",
-            samples.to_str().unwrap(),
-            "--out",
-            killed.to_str().unwrap(),
-        ])
-        .env("CI", "true")
+    let mut child = exec_cmd(&samples, &killed, &[])
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
     // Kill once some, but not all, results are written.
-    let deadline = std::time::Instant::now() + Duration::from_secs(60);
-    loop {
-        std::thread::sleep(Duration::from_millis(20));
-        let n = std::fs::read_to_string(killed.join("results.jsonl"))
-            .map(|s| s.lines().count())
-            .unwrap_or(0);
-        if n >= 50 || std::time::Instant::now() > deadline {
-            break;
-        }
-    }
+    wait_for_results(&killed, 50);
     child.kill().unwrap(); // SIGKILL
     child.wait().unwrap();
     let before = std::fs::read_to_string(killed.join("results.jsonl"))
@@ -204,15 +175,7 @@ fn kill_9_then_rerun_equals_an_uninterrupted_run() {
         "killed too late to test anything ({before})"
     );
 
-    let o = passk(&[
-        "exec",
-        "--problems",
-        HUMANEVAL,
-        "--samples",
-        samples.to_str().unwrap(),
-        "--out",
-        killed.to_str().unwrap(),
-    ]);
+    let o = exec(&samples, &killed, &[]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     assert_eq!(results(&killed), want);
     assert_eq!(line_count(&killed), want.len(), "no line doubled or lost");
@@ -307,15 +270,7 @@ fn invalid_utf8_output_is_recorded_not_fatal() {
     )
     .unwrap();
     let out = tmp.path().join("out");
-    let o = passk(&[
-        "exec",
-        "--problems",
-        HUMANEVAL,
-        "--samples",
-        samples.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let o = exec(&samples, &out, &[]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let line = std::fs::read_to_string(out.join("results.jsonl")).unwrap();
     let v: serde_json::Value = serde_json::from_str(line.trim()).unwrap();
@@ -394,33 +349,12 @@ fn ctrl_c_saves_what_finished_exits_130_and_resumes() {
     let samples = tmp.path().join("s.jsonl");
     std::fs::write(&samples, s).unwrap();
     let out = tmp.path().join("out");
-    let child = Command::new(PASSK)
-        .args([
-            "exec",
-            "--no-dedup",
-            "-j",
-            "2",
-            "--problems",
-            HUMANEVAL,
-            "--samples",
-            samples.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ])
-        .env("CI", "true")
+    let child = exec_cmd(&samples, &out, &["--no-dedup", "-j", "2"])
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    let deadline = std::time::Instant::now() + Duration::from_secs(60);
-    while std::fs::read_to_string(out.join("results.jsonl"))
-        .map(|s| s.lines().count())
-        .unwrap_or(0)
-        < 4
-        && std::time::Instant::now() < deadline
-    {
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    wait_for_results(&out, 4);
     // SAFETY: signalling our own child process.
     unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) };
     let o = child.wait_with_output().unwrap();
@@ -432,16 +366,7 @@ fn ctrl_c_saves_what_finished_exits_130_and_resumes() {
         serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
     assert_eq!(summary["complete"], false);
 
-    let o = passk(&[
-        "exec",
-        "--no-dedup",
-        "--problems",
-        HUMANEVAL,
-        "--samples",
-        samples.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let o = exec(&samples, &out, &["--no-dedup"]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     assert_eq!(line_count(&out), 40);
     let r = results(&out);
