@@ -53,6 +53,8 @@ pub struct WasmSandbox {
     paths: Paths,
     opts: WasmOptions,
     python: std::sync::OnceLock<Result<Arc<PythonComponent>, String>>,
+    /// Sandbox ids per language, computed once (they hash guest files).
+    ids: std::sync::Mutex<std::collections::HashMap<Language, SandboxId>>,
     python_plain: std::sync::OnceLock<Result<Arc<CommandGuest>, String>>,
     quickjs: std::sync::OnceLock<Result<Arc<CommandGuest>, String>>,
 }
@@ -66,6 +68,7 @@ impl WasmSandbox {
             paths,
             opts,
             python: Default::default(),
+            ids: Default::default(),
             python_plain: Default::default(),
             quickjs: Default::default(),
         })
@@ -184,15 +187,18 @@ impl Sandbox for WasmSandbox {
     }
 
     fn id(&self, language: Language) -> SandboxId {
-        SandboxId {
-            kind: "wasm".into(),
-            version: format!(
-                "wasmtime {}{} / {}",
-                engine::WASMTIME_VERSION,
-                if self.opts.deterministic { " fuel" } else { "" },
-                self.guest_version(language)
-            ),
-        }
+        let mut ids = self.ids.lock().unwrap_or_else(|e| e.into_inner());
+        ids.entry(language)
+            .or_insert_with(|| SandboxId {
+                kind: "wasm".into(),
+                version: format!(
+                    "wasmtime {}{} / {}",
+                    engine::WASMTIME_VERSION,
+                    if self.opts.deterministic { " fuel" } else { "" },
+                    self.guest_version(language)
+                ),
+            })
+            .clone()
     }
 
     async fn run(&self, program: &Program, limits: &Limits) -> Execution {
