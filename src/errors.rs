@@ -35,6 +35,8 @@ pub enum RunError {
     },
     #[error("{0}")]
     Mismatch(String),
+    #[error("{0}")]
+    Incomparable(String),
     #[error("interrupted")]
     Interrupted,
 }

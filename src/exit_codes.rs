@@ -16,6 +16,12 @@ pub const HARNESS_FAULT: i32 = 4;
 pub const SELFCHECK_FAILED: i32 = 5;
 /// `passk setup` could not fetch, verify or build what passk needs.
 pub const SETUP_FAILED: i32 = 6;
+/// `passk gate`: a `--min` threshold failed.
+pub const GATE_THRESHOLD: i32 = 10;
+/// `passk gate`: pass@1 dropped against the baseline by more than `--max-drop`.
+pub const GATE_REGRESSION: i32 = 11;
+/// `passk gate`: the run is incomplete (harness faults or unscored samples); no verdict.
+pub const GATE_INCOMPLETE: i32 = 12;
 /// Interrupted (Ctrl-C); what finished is saved and a rerun resumes.
 pub const INTERRUPTED: i32 = 130;
 
@@ -29,4 +35,7 @@ Exit codes:
   4    incomplete run: harness faults (toolchain_missing, sandbox_error, generation_error)
   5    selfcheck failed: references fail or known-bad solutions pass
   6    setup failed: could not fetch, verify or build guests
+  10   gate: a --min threshold failed
+  11   gate: regression against the baseline beyond --max-drop
+  12   gate: incomplete run (harness faults), no verdict
   130  interrupted; rerun with the same --out to resume";

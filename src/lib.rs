@@ -7,10 +7,13 @@
 pub mod cli;
 pub mod errors;
 pub mod exit_codes;
+pub mod gate;
 pub mod grade;
 pub mod lang;
 pub mod outcome;
 pub mod problem;
+pub mod report;
+pub mod rundir;
 pub mod runner;
 pub mod sandbox;
 pub mod selfcheck;

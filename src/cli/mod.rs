@@ -2,8 +2,10 @@
 //! library errors become messages with hints and documented exit codes here.
 
 mod bench;
+mod compare;
 mod doctor;
 mod exec;
+mod gate;
 mod progress;
 mod selfcheck;
 mod setup;
@@ -45,6 +47,10 @@ enum Command {
     Setup(setup::SetupArgs),
     /// Show which languages, guests and toolchains are available here.
     Doctor,
+    /// Compare two runs (or two models in one run): Δpass@1 with CI, McNemar, flips.
+    Compare(compare::CompareArgs),
+    /// Pass or fail a run for CI: thresholds and regression against a baseline.
+    Gate(gate::GateArgs),
     /// Throughput vs openai/human-eval on HumanEval canonical solutions, and memory.
     Bench(bench::BenchArgs),
 }
@@ -151,6 +157,12 @@ pub fn report_error(err: &anyhow::Error) -> i32 {
                 eprintln!("hint: pass a new --out directory, or delete the old one");
                 exit_codes::INPUT_ERROR
             }
+            RunError::Incomparable(_) => {
+                eprintln!(
+                    "hint: rerun both with the same suite, limits and `passk setup`, or pass --force"
+                );
+                exit_codes::INPUT_ERROR
+            }
             RunError::Interrupted => exit_codes::INTERRUPTED,
             RunError::Io { .. } => exit_codes::FAILURE,
         };
@@ -180,6 +192,8 @@ pub fn main() -> i32 {
         Command::Setup(a) => setup::run(a),
         Command::Doctor => doctor::run(),
         Command::Bench(a) => bench::run(a),
+        Command::Compare(a) => compare::run(a),
+        Command::Gate(a) => gate::run(a),
     };
     match result {
         Ok(code) => code,

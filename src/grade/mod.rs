@@ -1,4 +1,5 @@
 //! Scoring: pass@k and the run summary.
 
+pub mod compare;
 pub mod pass_at_k;
 pub mod summary;

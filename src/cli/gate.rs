@@ -1,0 +1,101 @@
+//! `passk gate RUN`.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::compare::{check_comparable, side};
+use crate::gate::{Threshold, evaluate};
+use crate::grade::compare::compare;
+use crate::report::gate_md;
+use crate::rundir::RunDir;
+
+#[derive(Args)]
+#[command(
+    after_help = "Exit codes: 0 passed, 10 threshold failed, 11 regression, 12 incomplete run."
+)]
+pub struct GateArgs {
+    /// The run directory to judge.
+    pub run: PathBuf,
+    /// A run to compare with: fail when pass@1 dropped by more than --max-drop.
+    #[arg(long)]
+    pub baseline: Option<PathBuf>,
+    /// A threshold `[LANG:]pass@K=VALUE`, e.g. `pass@1=0.40` or `js:pass@1=0.30` (repeatable).
+    #[arg(long = "min", value_name = "SPEC")]
+    pub min: Vec<Threshold>,
+    /// Largest allowed drop of pass@1 against the baseline (a fraction: 0.02 = 2 points).
+    #[arg(long, default_value_t = 0.0)]
+    pub max_drop: f64,
+    /// Fail on a drop only when it is significant (the 95% CI of Δpass@1 lies below 0).
+    #[arg(long)]
+    pub require_significant: bool,
+    /// Only this model's samples (in both runs).
+    #[arg(long)]
+    pub model: Option<String>,
+    /// Where to write the Markdown summary [default: RUN/gate.md]
+    #[arg(long)]
+    pub summary: Option<PathBuf>,
+    /// Compare with a baseline whose suite, limits or sandbox versions differ.
+    #[arg(long)]
+    pub force: bool,
+    /// Print the gate result as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn run(args: GateArgs) -> anyhow::Result<i32> {
+    let run = RunDir::open(&args.run)?;
+    let comparison = match &args.baseline {
+        None => None,
+        Some(b) => {
+            let base = RunDir::open(b)?;
+            check_comparable(&base, &run, args.force)?;
+            let model = args.model.as_deref();
+            Some(compare(&side(&base, model)?, &side(&run, model)?))
+        }
+    };
+    let summary = match &args.model {
+        None => run.summary.clone(),
+        Some(m) => model_summary(&run, m)?,
+    };
+    let result = evaluate(
+        &summary,
+        &args.min,
+        comparison,
+        args.max_drop,
+        args.require_significant,
+    );
+    let md = gate_md::render(
+        &args.run.display().to_string(),
+        args.baseline
+            .as_ref()
+            .map(|b| b.display().to_string())
+            .as_deref(),
+        &result,
+    );
+    let out = args.summary.unwrap_or_else(|| args.run.join("gate.md"));
+    std::fs::write(&out, &md)?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&result)?);
+    } else {
+        print!("{md}");
+    }
+    Ok(result.verdict.exit_code())
+}
+
+/// The summary of one model's samples only.
+fn model_summary(run: &RunDir, model: &str) -> anyhow::Result<crate::grade::summary::Summary> {
+    let mut b = crate::grade::summary::SummaryBuilder::default();
+    crate::runner::results::for_each(&run.results_path(), |r| {
+        if r.model.as_deref() == Some(model) {
+            b.add(&r);
+        }
+    })?;
+    let s = b.finish(0);
+    anyhow::ensure!(
+        s.samples_executed > 0,
+        "no samples of model `{model}` in {}",
+        run.path.display()
+    );
+    Ok(s)
+}

@@ -1,0 +1,93 @@
+//! Markdown for `passk compare`.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use crate::grade::compare::Comparison;
+
+/// Lists at most this many flipped problems per direction.
+const MAX_FLIPS: usize = 25;
+
+fn pct(x: f64) -> String {
+    format!("{:.1}%", x * 100.0)
+}
+
+fn signed_pct(x: f64) -> String {
+    format!("{:+.1} pp", x * 100.0)
+}
+
+pub fn render(
+    a: &str,
+    b: &str,
+    overall: &Comparison,
+    by_language: &BTreeMap<String, Comparison>,
+) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "## passk compare: {a} → {b}\n");
+    let _ = writeln!(
+        s,
+        "| scope | problems | pass@1 A | pass@1 B | Δpass@1 | 95% CI | McNemar p |"
+    );
+    let _ = writeln!(s, "|---|---:|---:|---:|---:|---|---:|");
+    let mut row = |name: &str, c: &Comparison| {
+        let _ = writeln!(
+            s,
+            "| {name} | {} | {} | {} | {} | [{}, {}] | {:.3} |",
+            c.matched,
+            pct(c.pass1_a),
+            pct(c.pass1_b),
+            signed_pct(c.delta),
+            signed_pct(c.ci_low),
+            signed_pct(c.ci_high),
+            c.mcnemar_p
+        );
+    };
+    for (lang, c) in by_language {
+        row(lang, c);
+    }
+    row("**all**", overall);
+    if overall.only_a + overall.only_b > 0 {
+        let _ = writeln!(
+            s,
+            "\n{} problems only in A and {} only in B are left out.",
+            overall.only_a, overall.only_b
+        );
+    }
+    for (title, list) in [
+        ("pass → fail", &overall.pass_to_fail),
+        ("fail → pass", &overall.fail_to_pass),
+    ] {
+        let _ = writeln!(s, "\n### {title} ({})\n", list.len());
+        for p in list.iter().take(MAX_FLIPS) {
+            let _ = writeln!(s, "- {p}");
+        }
+        if list.len() > MAX_FLIPS {
+            let _ = writeln!(s, "- … and {} more", list.len() - MAX_FLIPS);
+        }
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_table_and_flips() {
+        let c = Comparison {
+            matched: 3,
+            only_a: 1,
+            only_b: 0,
+            pass1_a: 0.5,
+            pass1_b: 0.75,
+            delta: 0.25,
+            ci_low: -0.1,
+            ci_high: 0.6,
+            mcnemar_p: 0.5,
+            pass_to_fail: vec!["T/0 [python]".into()],
+            fail_to_pass: vec!["T/1 [python]".into(), "T/2 [python]".into()],
+        };
+        let by = BTreeMap::from([("python".to_string(), c.clone())]);
+        insta::assert_snapshot!(render("base", "new", &c, &by));
+    }
+}

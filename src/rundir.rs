@@ -1,0 +1,85 @@
+//! Reading a finished run directory (manifest, summary, results) for compare and gate, and
+//! deciding whether two runs may be compared at all.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use crate::errors::RunError;
+use crate::grade::summary::Summary;
+use crate::runner::exec::{ExecManifest, summarize};
+use crate::runner::results;
+
+pub struct RunDir {
+    pub path: PathBuf,
+    pub manifest: ExecManifest,
+    pub summary: Summary,
+    /// Every sandbox kind/version that produced a result.
+    pub sandboxes: BTreeSet<String>,
+    /// Models named by results.
+    pub models: BTreeSet<String>,
+}
+
+impl RunDir {
+    pub fn open(path: &Path) -> Result<RunDir, RunError> {
+        let mpath = path.join("manifest.json");
+        let text = std::fs::read_to_string(&mpath).map_err(|e| RunError::Io {
+            path: mpath.clone(),
+            source: e,
+        })?;
+        let manifest: ExecManifest = serde_json::from_str(&text).map_err(|e| {
+            RunError::Mismatch(format!(
+                "{}: not a passk run manifest ({e})",
+                mpath.display()
+            ))
+        })?;
+        let summary = match std::fs::read_to_string(path.join("summary.json")) {
+            Ok(t) => serde_json::from_str(&t)
+                .map_err(|e| RunError::Mismatch(format!("{}/summary.json: {e}", path.display())))?,
+            Err(_) => summarize(path, 0)?,
+        };
+        let mut sandboxes = BTreeSet::new();
+        let mut models = BTreeSet::new();
+        results::for_each(&path.join("results.jsonl"), |r| {
+            sandboxes.insert(format!("{} {}", r.sandbox.kind, r.sandbox.version));
+            if let Some(m) = r.model {
+                models.insert(m);
+            }
+        })?;
+        Ok(RunDir {
+            path: path.to_path_buf(),
+            manifest,
+            summary,
+            sandboxes,
+            models,
+        })
+    }
+
+    pub fn results_path(&self) -> PathBuf {
+        self.path.join("results.jsonl")
+    }
+}
+
+/// Why two runs are not comparable (empty when they are): a different problem suite,
+/// different limits or mode, or different sandboxes/toolchains.
+pub fn incomparable(a: &RunDir, b: &RunDir) -> Vec<String> {
+    let mut why = Vec::new();
+    if a.manifest.problems_sha256 != b.manifest.problems_sha256 {
+        why.push(format!(
+            "problem suites differ ({} vs {})",
+            &a.manifest.problems_sha256[..12],
+            &b.manifest.problems_sha256[..12]
+        ));
+    }
+    if a.manifest.limits != b.manifest.limits
+        || a.manifest.deterministic != b.manifest.deterministic
+    {
+        why.push("limits or --deterministic differ".into());
+    }
+    if a.sandboxes != b.sandboxes {
+        why.push(format!(
+            "sandbox/toolchain versions differ ({:?} vs {:?})",
+            a.sandboxes, b.sandboxes
+        ));
+    }
+    why
+}
