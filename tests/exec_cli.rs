@@ -114,6 +114,11 @@ fn exec_writes_a_run_directory_and_resumes_after_a_torn_write() {
         serde_json::from_str(&std::fs::read_to_string(full.join("manifest.json")).unwrap())
             .unwrap();
     assert_eq!(manifest["problems_format"], "humaneval");
+    let report = std::fs::read_to_string(full.join("report.md")).unwrap();
+    assert!(report.contains("| python | 20 | 60 | 66.7%"), "{report}");
+    let junit = std::fs::read_to_string(full.join("junit.xml")).unwrap();
+    assert_eq!(junit.matches("<testcase ").count(), 20, "{junit}");
+    assert!(junit.contains("failures=\"20\""), "{junit}");
 
     // Keep the first 25 lines and half of the 26th, as a crash mid-write would.
     let partial = tmp.path().join("partial");

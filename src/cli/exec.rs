@@ -50,6 +50,7 @@ pub fn run(args: ExecArgs) -> anyhow::Result<i32> {
     let result = run_exec(&opts, sandbox, &cancel, &mut |e| progress.on(e));
     progress.finish();
     let outcome = result?;
+    crate::report::write_all(&outcome.out)?;
     let secs = started.elapsed().as_secs_f64();
     if args.json {
         println!("{}", serde_json::to_string_pretty(&outcome.summary)?);

@@ -7,6 +7,7 @@ mod doctor;
 mod exec;
 mod gate;
 mod progress;
+mod report;
 mod selfcheck;
 mod setup;
 
@@ -47,6 +48,8 @@ enum Command {
     Setup(setup::SetupArgs),
     /// Show which languages, guests and toolchains are available here.
     Doctor,
+    /// (Re)write report.md and junit.xml of a run directory.
+    Report(report::ReportArgs),
     /// Compare two runs (or two models in one run): Δpass@1 with CI, McNemar, flips.
     Compare(compare::CompareArgs),
     /// Pass or fail a run for CI: thresholds and regression against a baseline.
@@ -193,6 +196,7 @@ pub fn main() -> i32 {
         Command::Doctor => doctor::run(),
         Command::Bench(a) => bench::run(a),
         Command::Compare(a) => compare::run(a),
+        Command::Report(a) => report::run(a),
         Command::Gate(a) => gate::run(a),
     };
     match result {

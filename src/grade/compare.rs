@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use super::stats::bootstrap_mean_ci;
 use crate::runner::results::ResultRecord;
 
 /// Per-problem tallies of one side: (task_id, language) → (scored samples, passed).
@@ -53,9 +54,6 @@ pub struct Comparison {
     pub fail_to_pass: Vec<String>,
 }
 
-/// Bootstrap resamples; with a fixed seed the interval is reproducible.
-const RESAMPLES: usize = 2000;
-
 pub fn compare(a: &Tallies, b: &Tallies) -> Comparison {
     let mut pairs: Vec<(f64, f64)> = Vec::new();
     let mut pass_to_fail = Vec::new();
@@ -87,7 +85,8 @@ pub fn compare(a: &Tallies, b: &Tallies) -> Comparison {
     };
     let pass1_a = mean(&|p| p.0);
     let pass1_b = mean(&|p| p.1);
-    let (ci_low, ci_high) = bootstrap_ci(&pairs);
+    let diffs: Vec<f64> = pairs.iter().map(|(a, b)| b - a).collect();
+    let (ci_low, ci_high) = bootstrap_mean_ci(&diffs);
     Comparison {
         matched,
         only_a: a.keys().filter(|k| !b.contains_key(*k)).count(),
@@ -101,22 +100,6 @@ pub fn compare(a: &Tallies, b: &Tallies) -> Comparison {
         pass_to_fail,
         fail_to_pass,
     }
-}
-
-/// 2.5th and 97.5th percentiles of the mean paired difference over resampled problems.
-fn bootstrap_ci(pairs: &[(f64, f64)]) -> (f64, f64) {
-    if pairs.is_empty() {
-        return (0.0, 0.0);
-    }
-    let diffs: Vec<f64> = pairs.iter().map(|(a, b)| b - a).collect();
-    let mut rng = SplitMix(0x7061_7373_6b21);
-    let n = diffs.len();
-    let mut means: Vec<f64> = (0..RESAMPLES)
-        .map(|_| (0..n).map(|_| diffs[rng.below(n)]).sum::<f64>() / n as f64)
-        .collect();
-    means.sort_by(|x, y| x.total_cmp(y));
-    let at = |q: f64| means[((RESAMPLES as f64 - 1.0) * q).round() as usize];
-    (at(0.025), at(0.975))
 }
 
 /// Exact two-sided McNemar test: under H0 the `b + c` discordant problems split as a fair
@@ -137,18 +120,6 @@ pub fn mcnemar_exact(b: u64, c: u64) -> f64 {
 
 fn ln_factorial(n: u64) -> f64 {
     (2..=n).map(|i| (i as f64).ln()).sum()
-}
-
-struct SplitMix(u64);
-
-impl SplitMix {
-    fn below(&mut self, n: usize) -> usize {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        ((z ^ (z >> 31)) % n as u64) as usize
-    }
 }
 
 #[cfg(test)]

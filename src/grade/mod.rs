@@ -2,4 +2,5 @@
 
 pub mod compare;
 pub mod pass_at_k;
+pub mod stats;
 pub mod summary;

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::pass_at_k::mean_pass_at_k;
+use super::stats::bootstrap_mean_ci;
 use crate::outcome::Outcome;
 use crate::runner::results::ResultRecord;
 
@@ -41,7 +42,13 @@ pub struct Group {
     pub n_max: usize,
     /// `pass@1`, `pass@2`, … → mean over problems of the unbiased estimator.
     pub pass_at_k: BTreeMap<String, f64>,
+    /// 95 % bootstrap interval of pass@1 over problems.
+    #[serde(default)]
+    pub pass_at_1_ci: Option<[f64; 2]>,
     pub outcomes: BTreeMap<Outcome, usize>,
+    /// Mean execution time of a scored sample, in milliseconds.
+    #[serde(default)]
+    pub mean_duration_ms: f64,
 }
 
 /// Per-problem tallies: (scored samples, passed samples).
@@ -49,14 +56,16 @@ pub struct Group {
 struct Tally {
     per_problem: BTreeMap<String, (u64, u64)>,
     outcomes: BTreeMap<Outcome, usize>,
+    duration_ms: f64,
 }
 
 impl Tally {
-    fn add(&mut self, task: &str, outcome: Outcome) {
+    fn add(&mut self, task: &str, outcome: Outcome, duration_ms: f64) {
         *self.outcomes.entry(outcome).or_default() += 1;
         if outcome.is_harness_fault() {
             return;
         }
+        self.duration_ms += duration_ms;
         let e = self.per_problem.entry(task.to_string()).or_default();
         e.0 += 1;
         if outcome.is_pass() {
@@ -74,13 +83,24 @@ impl Tally {
                 pass_at_k.insert(format!("pass@{k}"), v);
             }
         }
+        let per_problem: Vec<f64> = counts.iter().map(|&(n, c)| c as f64 / n as f64).collect();
+        let samples: usize = counts.iter().map(|c| c.0 as usize).sum();
         Group {
             problems: counts.len(),
-            samples: counts.iter().map(|c| c.0 as usize).sum(),
+            samples,
             n_min: n_min as usize,
             n_max: n_max as usize,
             pass_at_k,
+            pass_at_1_ci: (!per_problem.is_empty()).then(|| {
+                let (lo, hi) = bootstrap_mean_ci(&per_problem);
+                [lo, hi]
+            }),
             outcomes: self.outcomes.clone(),
+            mean_duration_ms: if samples == 0 {
+                0.0
+            } else {
+                self.duration_ms / samples as f64
+            },
         }
     }
 }
@@ -110,16 +130,17 @@ impl SummaryBuilder {
         if o.is_harness_fault() {
             self.faults += 1;
         }
-        self.overall.add(&key, o);
+        let ms = r.execution.duration_ms;
+        self.overall.add(&key, o, ms);
         self.by_language
             .entry(r.language.to_string())
             .or_default()
-            .add(&key, o);
+            .add(&key, o, ms);
         if let Some(m) = &r.model {
             self.by_model
                 .entry(format!("{m}/{}", r.language))
                 .or_default()
-                .add(&key, o);
+                .add(&key, o, ms);
         }
     }
 
@@ -183,5 +204,17 @@ mod tests {
         assert!(!s.overall.pass_at_k.contains_key("pass@4"));
         assert_eq!(s.overall.outcomes[&Outcome::SandboxError], 1);
         insta::assert_json_snapshot!(s, {".passk_version" => "[version]"});
+    }
+
+    #[test]
+    fn summary_round_trips_through_json() {
+        let mut b = SummaryBuilder::default();
+        b.add(&rec("A", 0, Outcome::Passed));
+        b.add(&rec("A", 1, Outcome::Timeout));
+        let s = b.finish(2);
+        let json = serde_json::to_string(&s).unwrap();
+        let back: Summary = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, s);
+        assert_eq!(back.schema_version, SCHEMA_VERSION);
     }
 }

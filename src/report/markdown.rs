@@ -1,0 +1,164 @@
+//! `report.md`: the run's inputs and mode, per model × language tables (pass@k with a CI,
+//! outcome mix, time per sample), harness faults up front, and the flips between models.
+
+use std::fmt::Write;
+
+use crate::grade::compare::Comparison;
+use crate::grade::summary::{Group, Summary};
+use crate::runner::exec::ExecManifest;
+
+fn pass_cell(g: &Group, k: &str) -> String {
+    g.pass_at_k
+        .get(k)
+        .map(|v| format!("{:.1}%", v * 100.0))
+        .unwrap_or_else(|| "–".into())
+}
+
+/// `comparisons`: (model A, model B, comparison) for every pair of models in the run.
+pub fn render(
+    m: &ExecManifest,
+    s: &Summary,
+    comparisons: &[(String, String, Comparison)],
+) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "# passk report\n");
+    let _ = writeln!(
+        out,
+        "Problems `{}` ({}, sha256 `{}`), samples `{}` (sha256 `{}`).",
+        m.problems,
+        m.problems_format,
+        &m.problems_sha256[..12.min(m.problems_sha256.len())],
+        m.samples,
+        &m.samples_sha256[..12.min(m.samples_sha256.len())]
+    );
+    let _ = writeln!(
+        out,
+        "Mode: {}; limits {:.0} s, {} MiB, {} KiB output. passk {}.\n",
+        match m.limits.fuel {
+            Some(f) => format!("deterministic (fuel {f:e})"),
+            None => "wall-clock".to_string(),
+        },
+        m.limits.time.as_secs_f64(),
+        m.limits.memory_bytes >> 20,
+        m.limits.output_bytes >> 10,
+        s.passk_version
+    );
+    if !s.complete {
+        let _ = writeln!(
+            out,
+            "> **Incomplete run:** {} harness faults; {} of {} samples scored. These scores are not trustworthy.\n",
+            s.harness_faults, s.samples_executed, s.samples_expected
+        );
+    }
+    let rows: Vec<(&String, &Group)> = if s.by_model.is_empty() {
+        s.by_language.iter().collect()
+    } else {
+        s.by_model.iter().collect()
+    };
+    let _ = writeln!(
+        out,
+        "| {} | problems | samples | pass@1 | 95% CI | pass@5 | pass@10 | ms/sample | outcomes |",
+        if s.by_model.is_empty() {
+            "language"
+        } else {
+            "model/language"
+        }
+    );
+    let _ = writeln!(out, "|---|---:|---:|---:|---|---:|---:|---:|---|");
+    let mut row = |name: &str, g: &Group| {
+        let ci = g
+            .pass_at_1_ci
+            .map(|[lo, hi]| format!("{:.1}–{:.1}%", lo * 100.0, hi * 100.0))
+            .unwrap_or_else(|| "–".into());
+        let mix: Vec<String> = g.outcomes.iter().map(|(o, n)| format!("{o} {n}")).collect();
+        let _ = writeln!(
+            out,
+            "| {name} | {} | {} | {} | {ci} | {} | {} | {:.1} | {} |",
+            g.problems,
+            g.samples,
+            pass_cell(g, "pass@1"),
+            pass_cell(g, "pass@5"),
+            pass_cell(g, "pass@10"),
+            g.mean_duration_ms,
+            mix.join(", ")
+        );
+    };
+    for (name, g) in rows {
+        row(name, g);
+    }
+    if s.by_model.len() + s.by_language.len() > 1 {
+        row("**all**", &s.overall);
+    }
+    for (a, b, c) in comparisons {
+        let _ = writeln!(
+            out,
+            "\n## {a} → {b}\n\nΔpass@1 {:+.1} pp (95% CI [{:+.1}, {:+.1}] pp, McNemar p = {:.3}) on {} problems.",
+            c.delta * 100.0,
+            c.ci_low * 100.0,
+            c.ci_high * 100.0,
+            c.mcnemar_p,
+            c.matched
+        );
+        for (title, list) in [
+            ("pass → fail", &c.pass_to_fail),
+            ("fail → pass", &c.fail_to_pass),
+        ] {
+            let shown: Vec<&str> = list.iter().take(20).map(String::as_str).collect();
+            let more = list.len().saturating_sub(shown.len());
+            let _ = writeln!(
+                out,
+                "- {title} ({}): {}{}",
+                list.len(),
+                shown.join(", "),
+                if more > 0 {
+                    format!(", … {more} more")
+                } else {
+                    String::new()
+                }
+            );
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::grade::compare::{compare, tally};
+    use crate::grade::summary::SummaryBuilder;
+    use crate::outcome::Outcome;
+    use crate::runner::results::ResultRecord;
+    use crate::sandbox::Limits;
+
+    #[test]
+    fn report_has_tables_faults_and_flips() {
+        let recs = vec![
+            ResultRecord::for_test("T/0", Some("a"), 0, Outcome::Passed),
+            ResultRecord::for_test("T/1", Some("a"), 0, Outcome::WrongAnswer),
+            ResultRecord::for_test("T/0", Some("b"), 0, Outcome::Timeout),
+            ResultRecord::for_test("T/1", Some("b"), 0, Outcome::Passed),
+            ResultRecord::for_test("T/2", Some("b"), 0, Outcome::ToolchainMissing),
+        ];
+        let mut b = SummaryBuilder::default();
+        recs.iter().for_each(|r| b.add(r));
+        let manifest = ExecManifest {
+            kind: "exec".into(),
+            passk_version: "0".into(),
+            problems: "p.jsonl".into(),
+            problems_format: "humaneval".into(),
+            problems_sha256: "0123456789abcdef".into(),
+            samples: "s.jsonl".into(),
+            samples_sha256: "fedcba9876543210".into(),
+            limits: Limits::default(),
+            deterministic: false,
+        };
+        let c = compare(
+            &tally(&recs, |r| r.model.as_deref() == Some("a")),
+            &tally(&recs, |r| r.model.as_deref() == Some("b")),
+        );
+        let mut summary = b.finish(5);
+        summary.passk_version = "[version]".into();
+        let md = render(&manifest, &summary, &[("a".into(), "b".into(), c)]);
+        insta::assert_snapshot!(md);
+    }
+}
