@@ -382,3 +382,61 @@ fn ctrl_c_saves_what_finished_exits_130_and_resumes() {
         "{r:?}"
     );
 }
+
+#[test]
+fn merged_shards_equal_the_unsharded_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let samples = humaneval_samples(tmp.path(), 2, 40);
+    let full = tmp.path().join("full");
+    assert_eq!(exec(&samples, &full, &[]).status.code(), Some(0));
+    let mut dirs = Vec::new();
+    for i in 0..3 {
+        let d = tmp.path().join(format!("shard-{i}"));
+        let shard = format!("{i}/3");
+        let o = exec(&samples, &d, &["--shard", &shard]);
+        assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+        let n = line_count(&d);
+        assert!(n > 0 && n < 120, "shard {i}: {n}");
+        dirs.push(d);
+    }
+    let merged = tmp.path().join("merged");
+    let mut args = vec!["merge", "--out", merged.to_str().unwrap()];
+    args.extend(dirs.iter().map(|d| d.to_str().unwrap()));
+    let o = passk(&args);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert_eq!(results(&merged), results(&full));
+    let summary = |d: &Path| -> serde_json::Value {
+        let mut v: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(d.join("summary.json")).unwrap())
+                .unwrap();
+        // Timing differs between runs; everything else must not.
+        for g in ["overall"] {
+            v[g]["mean_duration_ms"] = serde_json::Value::Null;
+        }
+        v["by_language"]["python"]["mean_duration_ms"] = serde_json::Value::Null;
+        v
+    };
+    assert_eq!(summary(&merged), summary(&full));
+    assert!(merged.join("report.md").is_file() && merged.join("junit.xml").is_file());
+
+    // A missing or doubled shard is refused.
+    let o = passk(&[
+        "merge",
+        "--out",
+        tmp.path().join("m2").to_str().unwrap(),
+        dirs[0].to_str().unwrap(),
+        dirs[1].to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o));
+    assert!(text(&o).contains("missing"), "{}", text(&o));
+    let o = passk(&[
+        "merge",
+        "--out",
+        tmp.path().join("m3").to_str().unwrap(),
+        dirs[0].to_str().unwrap(),
+        dirs[0].to_str().unwrap(),
+        dirs[2].to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o));
+    assert!(text(&o).contains("twice"), "{}", text(&o));
+}

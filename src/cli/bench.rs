@@ -96,6 +96,7 @@ fn passk_rate(
         limits: args.sandbox.limits(),
         workers,
         dedup,
+        shard: None,
     };
     let sandbox = Arc::new(args.sandbox.sandbox()?);
     // Load (or compile and cache) the guest before the clock starts, as any run after the

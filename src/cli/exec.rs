@@ -30,6 +30,10 @@ pub struct ExecArgs {
     /// copy reuses the first one's verdict and is marked `reused` in results.jsonl).
     #[arg(long)]
     pub no_dedup: bool,
+    /// Run only shard INDEX/COUNT of the problems (0-based; e.g. from a Kubernetes Indexed
+    /// Job's JOB_COMPLETION_INDEX); join the shards' directories with `passk merge`.
+    #[arg(long, value_name = "INDEX/COUNT")]
+    pub shard: Option<crate::runner::shard::Shard>,
     #[command(flatten)]
     pub sandbox: SandboxArgs,
 }
@@ -43,6 +47,7 @@ pub fn run(args: ExecArgs) -> anyhow::Result<i32> {
         limits: args.sandbox.limits(),
         workers: args.sandbox.workers(),
         dedup: !args.no_dedup,
+        shard: args.shard,
     };
     let mut progress = Progress::new(args.json);
     let cancel = Cancel::default();

@@ -6,6 +6,7 @@ mod compare;
 mod doctor;
 mod exec;
 mod gate;
+mod merge;
 mod progress;
 mod report;
 mod selfcheck;
@@ -48,6 +49,8 @@ enum Command {
     Setup(setup::SetupArgs),
     /// Show which languages, guests and toolchains are available here.
     Doctor,
+    /// Join the directories of a sharded run (--shard i/N) into one run directory.
+    Merge(merge::MergeArgs),
     /// (Re)write report.md and junit.xml of a run directory.
     Report(report::ReportArgs),
     /// Compare two runs (or two models in one run): Δpass@1 with CI, McNemar, flips.
@@ -197,6 +200,7 @@ pub fn main() -> i32 {
         Command::Bench(a) => bench::run(a),
         Command::Compare(a) => compare::run(a),
         Command::Report(a) => report::run(a),
+        Command::Merge(a) => merge::run(a),
         Command::Gate(a) => gate::run(a),
     };
     match result {

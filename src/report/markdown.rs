@@ -151,6 +151,7 @@ mod tests {
             samples_sha256: "fedcba9876543210".into(),
             limits: Limits::default(),
             deterministic: false,
+            shard: None,
         };
         let c = compare(
             &tally(&recs, |r| r.model.as_deref() == Some("a")),

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use super::results::{self, ResultsWriter, SampleKey};
+use super::shard::Shard;
 use super::{Cancel, Event, Job, execute};
 use crate::errors::{InputError, RunError};
 use crate::grade::summary::{Summary, SummaryBuilder};
@@ -25,6 +26,8 @@ pub struct ExecOptions {
     pub workers: usize,
     /// Execute identical programs once (see [`super::execute`]).
     pub dedup: bool,
+    /// Only this shard's problems.
+    pub shard: Option<Shard>,
 }
 
 /// What a run directory was made from; a resume must match it.
@@ -39,6 +42,9 @@ pub struct ExecManifest {
     pub samples_sha256: String,
     pub limits: Limits,
     pub deterministic: bool,
+    /// The shard this directory holds, if the run was split (`passk merge` joins shards).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard: Option<Shard>,
 }
 
 pub struct ExecOutcome {
@@ -62,7 +68,7 @@ impl Indexer {
 
 /// Checks every sample before anything runs: a bad line fails the run up front, naming the
 /// file and line, instead of half-way through. Returns the sample count.
-fn validate(path: &Path, problems: &ProblemSet) -> Result<usize, InputError> {
+fn validate(path: &Path, problems: &ProblemSet, shard: Option<Shard>) -> Result<usize, InputError> {
     let mut n = 0;
     for s in SampleReader::open(path)? {
         let s = s?;
@@ -91,12 +97,14 @@ fn validate(path: &Path, problems: &ProblemSet) -> Result<usize, InputError> {
                 message: format!("sample is {l} but problem {} is {}", p.id, p.language),
             });
         }
-        n += 1;
+        if shard.is_none_or(|sh| sh.contains(&p.id)) {
+            n += 1;
+        }
     }
     Ok(n)
 }
 
-fn write_json_atomically(path: &Path, value: &impl Serialize) -> Result<(), RunError> {
+pub fn write_json_atomically(path: &Path, value: &impl Serialize) -> Result<(), RunError> {
     let io = |e: std::io::Error| RunError::Io {
         path: path.to_path_buf(),
         source: e,
@@ -140,6 +148,7 @@ fn manifest_for(
         samples_sha256,
         limits: opts.limits.clone(),
         deterministic,
+        shard: opts.shard,
     })
 }
 
@@ -171,6 +180,9 @@ fn check_resume(out: &Path, manifest: &ExecManifest) -> Result<(), RunError> {
     if old.limits != manifest.limits || old.deterministic != manifest.deterministic {
         return differs("limits");
     }
+    if old.shard != manifest.shard {
+        return differs("--shard");
+    }
     Ok(())
 }
 
@@ -181,7 +193,7 @@ pub fn run_exec(
     on_event: &mut dyn FnMut(Event<'_>),
 ) -> Result<ExecOutcome, RunError> {
     let problems = ProblemSet::load(&opts.problems)?;
-    let total = validate(&opts.samples, &problems)?;
+    let total = validate(&opts.samples, &problems, opts.shard)?;
     std::fs::create_dir_all(&opts.out).map_err(|e| RunError::Io {
         path: opts.out.clone(),
         source: e,
@@ -202,6 +214,9 @@ pub fn run_exec(
         // Validated above; a file changed under us mid-run only loses the changed lines.
         let s = s.ok()?;
         let p = problems.get(&s.task_id)?;
+        if opts.shard.is_some_and(|sh| !sh.contains(&p.id)) {
+            return None;
+        }
         let sample_index = indexer.next(&p.id, &s.model);
         let key = SampleKey {
             task_id: p.id.clone(),

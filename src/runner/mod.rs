@@ -2,7 +2,9 @@
 //! a sink as it finishes, and emits typed [`Event`]s; reporters only render them.
 
 pub mod exec;
+pub mod merge;
 pub mod results;
+pub mod shard;
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicBool, Ordering};

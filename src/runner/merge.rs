@@ -1,0 +1,111 @@
+//! `passk merge`: joins the directories of a sharded run (`--shard i/N`) into one run
+//! directory, identical to what an unsharded run writes.
+
+use std::collections::{BTreeSet, HashSet};
+use std::path::{Path, PathBuf};
+
+use super::exec::{ExecManifest, summarize, write_json_atomically, write_summary};
+use super::results::{self, ResultsWriter};
+use crate::errors::RunError;
+use crate::grade::summary::Summary;
+
+fn read_manifest(dir: &Path) -> Result<ExecManifest, RunError> {
+    let path = dir.join("manifest.json");
+    let text = std::fs::read_to_string(&path).map_err(|e| RunError::Io {
+        path: path.clone(),
+        source: e,
+    })?;
+    serde_json::from_str(&text).map_err(|e| {
+        RunError::Mismatch(format!(
+            "{}: not a passk run manifest ({e})",
+            path.display()
+        ))
+    })
+}
+
+fn read_summary(dir: &Path) -> Result<Summary, RunError> {
+    let path = dir.join("summary.json");
+    let text = std::fs::read_to_string(&path).map_err(|e| RunError::Io {
+        path: path.clone(),
+        source: e,
+    })?;
+    serde_json::from_str(&text).map_err(|e| RunError::Mismatch(format!("{}: {e}", path.display())))
+}
+
+/// Merges `shards` into `out` (which must not hold results yet). Returns the summary.
+pub fn merge(shards: &[PathBuf], out: &Path) -> Result<Summary, RunError> {
+    let mismatch = |m: String| Err(RunError::Mismatch(m));
+    if shards.is_empty() {
+        return mismatch("nothing to merge: name the shard directories".into());
+    }
+    let manifests: Vec<ExecManifest> = shards
+        .iter()
+        .map(|d| read_manifest(d))
+        .collect::<Result<_, _>>()?;
+    let first = &manifests[0];
+    let Some(count) = first.shard.map(|s| s.count) else {
+        return mismatch(format!(
+            "{} is not a shard (run with --shard)",
+            shards[0].display()
+        ));
+    };
+    let mut seen = BTreeSet::new();
+    for (dir, m) in shards.iter().zip(&manifests) {
+        let same = m.problems_sha256 == first.problems_sha256
+            && m.samples_sha256 == first.samples_sha256
+            && m.limits == first.limits
+            && m.deterministic == first.deterministic;
+        if !same {
+            return mismatch(format!(
+                "{} was run on other problems, samples or limits than {}",
+                dir.display(),
+                shards[0].display()
+            ));
+        }
+        match m.shard {
+            Some(s) if s.count == count => {
+                if !seen.insert(s.index) {
+                    return mismatch(format!("shard {s} appears twice ({})", dir.display()));
+                }
+            }
+            _ => return mismatch(format!("{} is not a shard of {count}", dir.display())),
+        }
+    }
+    let missing: Vec<u32> = (0..count).filter(|i| !seen.contains(i)).collect();
+    if !missing.is_empty() {
+        return mismatch(format!("shards {missing:?} of {count} are missing"));
+    }
+    std::fs::create_dir_all(out).map_err(|e| RunError::Io {
+        path: out.to_path_buf(),
+        source: e,
+    })?;
+    let results_path = out.join("results.jsonl");
+    if results_path.exists() {
+        return mismatch(format!(
+            "{} already holds results; merge into a new directory",
+            out.display()
+        ));
+    }
+    let mut manifest = first.clone();
+    manifest.shard = None;
+    write_json_atomically(&out.join("manifest.json"), &manifest)?;
+    let (mut writer, _) = ResultsWriter::open(&results_path)?;
+    let mut keys = HashSet::new();
+    let mut expected = 0;
+    for dir in shards {
+        expected += read_summary(dir)?.samples_expected;
+        let mut err = None;
+        results::for_each(&dir.join("results.jsonl"), |r| {
+            if err.is_none() && keys.insert(r.key()) {
+                err = writer.append(&r).err();
+            }
+        })?;
+        if let Some(e) = err {
+            return Err(e);
+        }
+    }
+    writer.sync()?;
+    let summary = summarize(out, expected)?;
+    write_summary(out, &summary)?;
+    Ok(summary)
+}
