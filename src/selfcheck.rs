@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use crate::outcome::Outcome;
 use crate::problem::{Assembly, Code, Problem, ProblemSet};
-use crate::runner::{Cancel, Job, execute};
+use crate::runner::{Cancel, Job, Reuse, execute};
 use crate::sandbox::wasm::WasmSandbox;
 use crate::sandbox::{Limits, Program};
 
@@ -153,22 +153,29 @@ pub fn check_set(
         problems: set.len(),
         ..Default::default()
     };
-    execute(sandbox, jobs.into_iter(), workers, false, cancel, |r| {
-        let (_, v) = variants[r.sample_index];
-        let entry = report.checked.entry(v.name().to_string()).or_default();
-        entry.0 += 1;
-        if v.expected().contains(&r.execution.outcome) {
-            entry.1 += 1;
-        } else {
-            report.failures.push(Failure {
-                task_id: r.task_id.clone(),
-                variant: v,
-                outcome: r.execution.outcome,
-                detail: r.execution.detail.chars().take(300).collect(),
-            });
-        }
-        on_done();
-    });
+    execute(
+        sandbox,
+        jobs.into_iter(),
+        workers,
+        &Reuse::none(),
+        cancel,
+        |r| {
+            let (_, v) = variants[r.sample_index];
+            let entry = report.checked.entry(v.name().to_string()).or_default();
+            entry.0 += 1;
+            if v.expected().contains(&r.execution.outcome) {
+                entry.1 += 1;
+            } else {
+                report.failures.push(Failure {
+                    task_id: r.task_id.clone(),
+                    variant: v,
+                    outcome: r.execution.outcome,
+                    detail: r.execution.detail.chars().take(300).collect(),
+                });
+            }
+            on_done();
+        },
+    );
     report
         .failures
         .sort_by(|a, b| (&a.task_id, a.variant).cmp(&(&b.task_id, b.variant)));

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use passk::outcome::Outcome;
 use passk::problem::{Code, ProblemSet};
-use passk::runner::{Cancel, Job, execute};
+use passk::runner::{Cancel, Job, Reuse, execute};
 use passk::sandbox::{Limits, Program};
 
 fn jobs(set: &ProblemSet) -> Vec<Job> {
@@ -58,7 +58,7 @@ fn verdicts(set: &ProblemSet) -> Vec<(usize, Outcome, Option<u64>)> {
         common::sandbox(true),
         jobs(set).into_iter(),
         2,
-        false,
+        &Reuse::none(),
         &Cancel::default(),
         |r| got.push((r.sample_index, r.execution.outcome, r.execution.fuel)),
     );

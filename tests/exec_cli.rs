@@ -17,12 +17,15 @@ fn passk(args: &[&str]) -> Output {
         .expect("run passk")
 }
 
-/// `passk exec` on HumanEval with `samples` into `out`, plus `extra` flags.
+/// `passk exec` on HumanEval with `samples` into `out`, plus `extra` flags; the shared
+/// execution cache stays out of it unless `extra` names a `--cache-dir`.
 fn exec_cmd(samples: &Path, out: &Path, extra: &[&str]) -> Command {
     let mut c = Command::new(PASSK);
-    c.arg("exec")
-        .args(extra)
-        .args(["--problems", HUMANEVAL, "--samples"])
+    c.arg("exec").args(extra);
+    if !extra.contains(&"--cache-dir") {
+        c.arg("--no-cache");
+    }
+    c.args(["--problems", HUMANEVAL, "--samples"])
         .arg(samples)
         .arg("--out")
         .arg(out)
@@ -437,4 +440,45 @@ fn merged_shards_equal_the_unsharded_run() {
     ]);
     assert_eq!(o.status.code(), Some(3), "{}", text(&o));
     assert!(text(&o).contains("twice"), "{}", text(&o));
+}
+
+#[test]
+fn rescoring_the_same_samples_executes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let samples = humaneval_samples(tmp.path(), 1, 30);
+    let cache = tmp.path().join("cache");
+    let cache = cache.to_str().unwrap();
+    let first = tmp.path().join("first");
+    let second = tmp.path().join("second");
+    assert_eq!(
+        exec(&samples, &first, &["--cache-dir", cache])
+            .status
+            .code(),
+        Some(0)
+    );
+    assert_eq!(
+        exec(&samples, &second, &["--cache-dir", cache])
+            .status
+            .code(),
+        Some(0)
+    );
+    assert_eq!(results(&first), results(&second));
+    let reused = |d: &Path| {
+        std::fs::read_to_string(d.join("results.jsonl"))
+            .unwrap()
+            .lines()
+            .filter(|l| l.contains("\"reused\":true"))
+            .count()
+    };
+    assert_eq!(reused(&first), 0);
+    assert_eq!(reused(&second), 60, "every verdict came from the cache");
+    // --no-cache executes again.
+    let third = tmp.path().join("third");
+    assert_eq!(
+        exec(&samples, &third, &["--cache-dir", cache, "--no-cache"])
+            .status
+            .code(),
+        Some(0)
+    );
+    assert_eq!(reused(&third), 0);
 }

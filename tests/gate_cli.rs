@@ -45,6 +45,7 @@ fn run(dir: &Path, name: &str, broken: usize, cache: Option<&Path>) -> PathBuf {
     let o = passk(
         &[
             "exec",
+            "--no-cache",
             "--problems",
             HUMANEVAL,
             "--samples",
@@ -131,6 +132,7 @@ fn gate_thresholds_regression_and_incomplete_runs() {
     let o = passk(
         &[
             "exec",
+            "--no-cache",
             "--timeout",
             "5",
             "--problems",

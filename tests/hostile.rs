@@ -362,7 +362,7 @@ fn c_hostile_programs_are_contained() {
 
 #[test]
 fn passk_survives_a_burst_of_hostile_programs_concurrently() {
-    use passk::runner::{Cancel, Job, execute};
+    use passk::runner::{Cancel, Job, Reuse, execute};
     use passk::sandbox::Program;
     let programs = [
         (Python, "while True:\n    pass\n"),
@@ -392,7 +392,7 @@ fn passk_survives_a_burst_of_hostile_programs_concurrently() {
         sandbox(false),
         jobs.into_iter(),
         4,
-        false,
+        &Reuse::none(),
         &Cancel::default(),
         |r| got.push(r),
     );

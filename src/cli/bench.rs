@@ -95,7 +95,11 @@ fn passk_rate(
         out,
         limits: args.sandbox.limits(),
         workers,
-        dedup,
+        // In-run reuse only: a warm execution cache would make every later bench a no-op.
+        reuse: crate::runner::Reuse {
+            in_run: dedup,
+            disk: None,
+        },
         shard: None,
     };
     let sandbox = Arc::new(args.sandbox.sandbox()?);
@@ -209,7 +213,8 @@ pub fn run(args: BenchArgs) -> anyhow::Result<i32> {
         ratio(two),
         two / one
     );
-    // The default: identical copies reuse the first verdict (here every copy is identical).
+    // Identical copies reuse the first verdict (here every copy is identical); the
+    // execution cache across runs stays off.
     let dd = passk_rate(&args, &problems_path, &samples, n, 2, true, dir.path())?;
     println!(
         "  passk exec (dedup), 2 workers        {dd:8.1} samples/s  {}",

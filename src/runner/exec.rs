@@ -24,8 +24,8 @@ pub struct ExecOptions {
     pub out: PathBuf,
     pub limits: Limits,
     pub workers: usize,
-    /// Execute identical programs once (see [`super::execute`]).
-    pub dedup: bool,
+    /// Which verdicts may be reused instead of executing (see [`super::reuse`]).
+    pub reuse: super::Reuse,
     /// Only this shard's problems.
     pub shard: Option<Shard>,
 }
@@ -241,7 +241,7 @@ pub fn run_exec(
     });
 
     let mut write_error = None;
-    let all_started = execute(sandbox, jobs, opts.workers, opts.dedup, cancel, |record| {
+    let all_started = execute(sandbox, jobs, opts.workers, &opts.reuse, cancel, |record| {
         if write_error.is_none()
             && let Err(e) = writer.append(&record)
         {

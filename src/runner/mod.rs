@@ -4,19 +4,20 @@
 pub mod exec;
 pub mod merge;
 pub mod results;
+pub mod reuse;
 pub mod shard;
 
-use std::collections::{HashMap, VecDeque};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
 
-use sha2::{Digest, Sha256};
-use tokio::sync::{Semaphore, watch};
+use tokio::sync::Semaphore;
 
 use crate::lang::Language;
 use crate::outcome::Outcome;
 use crate::sandbox::{Execution, Limits, Program, Sandbox};
 use results::ResultRecord;
+pub use reuse::Reuse;
+use reuse::{Found, ReuseState};
 
 /// One sample to execute.
 pub struct Job {
@@ -53,54 +54,18 @@ impl Cancel {
     }
 }
 
-/// Identical programs (same language, source and limits) within a run execute once: later
-/// copies wait for the first and reuse its verdict (`reused: true` in results). Sampling at
-/// low temperature repeats programs often. Bounded: at most this many programs are
-/// remembered, and none whose output is large.
-const DEDUP_ENTRIES: usize = 4096;
-const DEDUP_MAX_OUTPUT: usize = 64 << 10;
 /// Copies waiting on a first execution hold no worker, but are bounded all the same.
 const MAX_WAITING: usize = 1024;
 
-type Verdict = watch::Receiver<Option<Execution>>;
-
-#[derive(Default)]
-struct Dedup {
-    seen: HashMap<[u8; 32], Verdict>,
-    order: VecDeque<[u8; 32]>,
-}
-
-impl Dedup {
-    fn key(job: &Job) -> [u8; 32] {
-        let mut h = Sha256::new();
-        h.update(job.program.language.as_str());
-        h.update([0]);
-        h.update(job.program.source.as_bytes());
-        h.update([0]);
-        h.update(serde_json::to_vec(&job.limits).unwrap_or_default());
-        h.finalize().into()
-    }
-
-    fn insert(&mut self, key: [u8; 32], rx: Verdict) {
-        if self.order.len() >= DEDUP_ENTRIES
-            && let Some(old) = self.order.pop_front()
-        {
-            self.seen.remove(&old);
-        }
-        self.seen.insert(key, rx);
-        self.order.push_back(key);
-    }
-}
-
 /// Runs `jobs` on `workers` concurrent sandboxes and hands every result to `sink` in
-/// completion order. At most `workers` jobs execute at once. With `dedup`, identical
-/// programs execute once (see [`DEDUP_ENTRIES`]). Returns false when cancelled before all
-/// jobs started.
+/// completion order. At most `workers` jobs execute at once. `reuse` says which verdicts
+/// may be reused instead of executing (see [`reuse`]). Returns false when cancelled before
+/// all jobs started.
 pub fn execute<S: Sandbox + 'static>(
     sandbox: Arc<S>,
     jobs: impl Iterator<Item = Job>,
     workers: usize,
-    dedup: bool,
+    reuse: &Reuse,
     cancel: &Cancel,
     mut sink: impl FnMut(ResultRecord),
 ) -> bool {
@@ -115,7 +80,7 @@ pub fn execute<S: Sandbox + 'static>(
         let (tx, mut rx) = tokio::sync::mpsc::channel::<ResultRecord>(workers * 4);
         let sem = Arc::new(Semaphore::new(workers));
         let waiting = Arc::new(Semaphore::new(MAX_WAITING));
-        let seen: Arc<Mutex<Dedup>> = Arc::default();
+        let state = ReuseState::new(reuse).map(Arc::new);
         let signal_cancel = cancel.clone();
         let signals = tokio::spawn(async move {
             if tokio::signal::ctrl_c().await.is_ok() {
@@ -125,14 +90,36 @@ pub fn execute<S: Sandbox + 'static>(
         let feed = async {
             let mut all_started = true;
             for job in jobs {
-                let key = dedup.then(|| Dedup::key(&job));
-                let earlier = key.and_then(|k| seen.lock().ok()?.seen.get(&k).cloned());
-                if let Some(mut verdict) = earlier {
+                let id = sandbox.id(job.program.language);
+                let key = state.as_ref().map(|_| ReuseState::key(&job, &id.version));
+                let found = state
+                    .as_ref()
+                    .zip(key.as_ref())
+                    .and_then(|(s, k)| s.lookup(k));
+                let reused = {
+                    let id = id.clone();
+                    move |job: Job, execution: Execution| ResultRecord {
+                        task_id: job.task_id,
+                        language: job.program.language,
+                        model: job.model,
+                        sample_index: job.sample_index,
+                        sandbox: id,
+                        reused: true,
+                        execution,
+                    }
+                };
+                if let Some(Found::Ready(execution)) = found {
+                    if tx.send(reused(job, execution)).await.is_err() {
+                        break;
+                    }
+                    continue;
+                }
+                if let Some(Found::Pending(mut verdict)) = found {
                     let Ok(permit) = waiting.clone().acquire_owned().await else {
                         break;
                     };
                     let tx = tx.clone();
-                    let id = sandbox.id(job.program.language);
+                    let record = move |execution| reused(job, execution);
                     tokio::spawn(async move {
                         let execution = match verdict.wait_for(Option::is_some).await {
                             Ok(v) => v.clone().expect("waited for Some"),
@@ -141,16 +128,7 @@ pub fn execute<S: Sandbox + 'static>(
                                 "the identical program this sample waited for was lost",
                             ),
                         };
-                        let record = ResultRecord {
-                            task_id: job.task_id,
-                            language: job.program.language,
-                            model: job.model,
-                            sample_index: job.sample_index,
-                            sandbox: id,
-                            reused: true,
-                            execution,
-                        };
-                        let _ = tx.send(record).await;
+                        let _ = tx.send(record(execution)).await;
                         drop(permit);
                     });
                     continue;
@@ -162,18 +140,11 @@ pub fn execute<S: Sandbox + 'static>(
                     all_started = false;
                     break;
                 }
-                let publish = key.map(|k| {
-                    let (vtx, vrx) = watch::channel(None);
-                    if let Ok(mut d) = seen.lock() {
-                        d.insert(k, vrx);
-                    }
-                    (k, vtx, seen.clone())
-                });
+                let publish = state.clone().zip(key).map(|(s, k)| (s.start(k), k, s));
                 let tx = tx.clone();
                 let sandbox = sandbox.clone();
                 tokio::spawn(async move {
                     let language = job.program.language;
-                    let id = sandbox.id(language);
                     let inner = tokio::spawn({
                         let sandbox = sandbox.clone();
                         let program = job.program.clone();
@@ -184,13 +155,8 @@ pub fn execute<S: Sandbox + 'static>(
                     let execution = inner.await.unwrap_or_else(|e| {
                         Execution::verdict(Outcome::SandboxError, format!("sandbox panicked: {e}"))
                     });
-                    if let Some((k, vtx, seen)) = publish {
-                        if execution.stdout.len() + execution.stderr.len() > DEDUP_MAX_OUTPUT
-                            && let Ok(mut d) = seen.lock()
-                        {
-                            d.seen.remove(&k);
-                        }
-                        let _ = vtx.send(Some(execution.clone()));
+                    if let Some((tx, k, state)) = publish {
+                        state.finish(k, tx, &execution);
                     }
                     let record = ResultRecord {
                         task_id: job.task_id,

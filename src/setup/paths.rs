@@ -46,6 +46,10 @@ impl Paths {
     pub fn compiled(&self) -> PathBuf {
         self.root.join("compiled")
     }
+    /// The execution cache: verdicts keyed by program, sandbox version and limits.
+    pub fn results_cache(&self) -> PathBuf {
+        self.root.join("results")
+    }
     pub fn python_plain(&self) -> PathBuf {
         self.guests().join("python.wasm")
     }

@@ -1,0 +1,153 @@
+//! Reusing verdicts instead of re-executing: identical programs within a run execute once
+//! (later copies wait for the first), and an on-disk execution cache keyed by the program
+//! (solution and tests), the sandbox kind and version, and the limits lets a re-scoring of
+//! the same samples execute nothing.
+
+use std::collections::{HashMap, VecDeque};
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+use sha2::{Digest, Sha256};
+use tokio::sync::watch;
+
+use super::Job;
+use crate::outcome::Outcome;
+use crate::sandbox::Execution;
+
+/// What may be reused.
+#[derive(Debug, Clone, Default)]
+pub struct Reuse {
+    /// Identical programs within the run execute once.
+    pub in_run: bool,
+    /// The on-disk execution cache, shared across runs.
+    pub disk: Option<PathBuf>,
+}
+
+impl Reuse {
+    /// Execute everything.
+    pub fn none() -> Reuse {
+        Reuse::default()
+    }
+}
+
+/// At most this many programs are remembered within a run, and none with large output.
+const IN_RUN_ENTRIES: usize = 4096;
+const MAX_OUTPUT: usize = 64 << 10;
+
+pub type Key = [u8; 32];
+pub type Pending = watch::Receiver<Option<Execution>>;
+
+pub enum Found {
+    /// From the disk cache.
+    Ready(Execution),
+    /// An identical program is executing now.
+    Pending(Pending),
+}
+
+#[derive(Default)]
+struct InRun {
+    seen: HashMap<Key, Pending>,
+    order: VecDeque<Key>,
+}
+
+pub struct ReuseState {
+    in_run: Option<Mutex<InRun>>,
+    disk: Option<PathBuf>,
+}
+
+impl ReuseState {
+    pub fn new(reuse: &Reuse) -> Option<ReuseState> {
+        (reuse.in_run || reuse.disk.is_some()).then(|| ReuseState {
+            in_run: reuse.in_run.then(Mutex::default),
+            disk: reuse.disk.clone(),
+        })
+    }
+
+    /// The program (solution and tests), sandbox version and limits, hashed.
+    pub fn key(job: &Job, sandbox_version: &str) -> Key {
+        let mut h = Sha256::new();
+        for part in [
+            job.program.language.as_str().as_bytes(),
+            job.program.source.as_bytes(),
+            sandbox_version.as_bytes(),
+            &serde_json::to_vec(&job.limits).unwrap_or_default(),
+        ] {
+            h.update((part.len() as u64).to_le_bytes());
+            h.update(part);
+        }
+        h.finalize().into()
+    }
+
+    fn path(&self, key: &Key) -> Option<PathBuf> {
+        let hex = hex::encode(key);
+        Some(
+            self.disk
+                .as_ref()?
+                .join(&hex[..2])
+                .join(format!("{hex}.json")),
+        )
+    }
+
+    pub fn lookup(&self, key: &Key) -> Option<Found> {
+        if let Some(in_run) = &self.in_run
+            && let Some(p) = in_run.lock().ok()?.seen.get(key)
+        {
+            return Some(Found::Pending(p.clone()));
+        }
+        let text = std::fs::read(self.path(key)?).ok()?;
+        // A corrupt entry is only a miss: the program runs again and rewrites it.
+        serde_json::from_slice(&text).ok().map(Found::Ready)
+    }
+
+    /// Announces that `key` is executing; the returned sender publishes its verdict.
+    pub fn start(&self, key: Key) -> Option<watch::Sender<Option<Execution>>> {
+        let in_run = self.in_run.as_ref()?;
+        let (tx, rx) = watch::channel(None);
+        let mut d = in_run.lock().ok()?;
+        if d.order.len() >= IN_RUN_ENTRIES
+            && let Some(old) = d.order.pop_front()
+        {
+            d.seen.remove(&old);
+        }
+        d.seen.insert(key, rx);
+        d.order.push_back(key);
+        Some(tx)
+    }
+
+    /// Records a finished execution: waiting copies get it; the disk cache keeps it when it
+    /// is worth keeping (never harness faults, never wall-clock timeouts, which depend on the
+    /// machine, never large output).
+    pub fn finish(&self, key: Key, tx: Option<watch::Sender<Option<Execution>>>, e: &Execution) {
+        let small = e.stdout.len() + e.stderr.len() <= MAX_OUTPUT;
+        if !small
+            && let Some(in_run) = &self.in_run
+            && let Ok(mut d) = in_run.lock()
+        {
+            d.seen.remove(&key);
+        }
+        if let Some(tx) = tx {
+            let _ = tx.send(Some(e.clone()));
+        }
+        let machine_dependent = e.outcome == Outcome::Timeout && e.fuel.is_none();
+        if small
+            && !e.outcome.is_harness_fault()
+            && !machine_dependent
+            && let Some(path) = self.path(&key)
+        {
+            store(&path, e);
+        }
+    }
+}
+
+/// Best effort and atomic: a cache that cannot be written costs only a re-execution.
+fn store(path: &std::path::Path, e: &Execution) {
+    let Some(dir) = path.parent() else { return };
+    if std::fs::create_dir_all(dir).is_err() {
+        return;
+    }
+    if let Ok(mut tmp) = tempfile::NamedTempFile::new_in(dir)
+        && serde_json::to_writer(&mut tmp, e).is_ok()
+    {
+        let _ = tmp.persist(path);
+    }
+}
