@@ -8,9 +8,11 @@ DATASETS ?= ../shared/datasets
 RUN_OUT ?= reports/demo
 
 # Debian packages: clang + lld + wasi-libc + libc++ for C/C++ under WASM (DESIGN §5),
-# python3 + venv + pip for `pip download` of the pinned guests and componentize-py.
+# python3 + venv + pip for `pip download` of the pinned guests and componentize-py,
+# chromium for the test that renders report.html.
 APT_PACKAGES := clang lld wasi-libc libclang-rt-14-dev-wasm32 libc++-14-dev-wasm32 \
-                libc++abi-14-dev-wasm32 python3 python3-venv python3-pip build-essential
+                libc++abi-14-dev-wasm32 python3 python3-venv python3-pip build-essential \
+                chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test deps build setup bench lint clean-cache

@@ -2,6 +2,7 @@
 
 pub mod compare_md;
 pub mod gate_md;
+pub mod html;
 pub mod junit;
 pub mod markdown;
 
@@ -12,7 +13,7 @@ use crate::grade::compare::{compare, tally};
 use crate::rundir::RunDir;
 use crate::runner::results;
 
-/// Writes `report.md` and `junit.xml` into a finished run directory.
+/// Writes `report.md`, `report.html` and `junit.xml` into a finished run directory.
 pub fn write_all(dir: &Path) -> Result<(), RunError> {
     let run = RunDir::open(dir)?;
     let records = results::read_all(&run.results_path())?;
@@ -28,6 +29,8 @@ pub fn write_all(dir: &Path) -> Result<(), RunError> {
     let io = |path: std::path::PathBuf| move |e| RunError::Io { path, source: e };
     let md = markdown::render(&run.manifest, &run.summary, &comparisons);
     std::fs::write(dir.join("report.md"), md).map_err(io(dir.join("report.md")))?;
+    let html = html::render(&run.manifest, &run.summary);
+    std::fs::write(dir.join("report.html"), html).map_err(io(dir.join("report.html")))?;
     let name = dir.file_name().and_then(|n| n.to_str()).unwrap_or("passk");
     let xml = junit::render(name, &records);
     std::fs::write(dir.join("junit.xml"), xml).map_err(io(dir.join("junit.xml")))?;

@@ -1,0 +1,306 @@
+//! `report.html`: one self-contained page (no external requests) with the run's tables and
+//! inline SVG plots — pass@k per model × language, the outcome mix, and time per sample
+//! against pass@1. A small inline script checks that every plot rendered and marks the page
+//! (`data-plots-ok`), which the browser test reads.
+
+use std::fmt::Write;
+
+use crate::grade::summary::{Group, Summary};
+use crate::outcome::Outcome;
+use crate::runner::exec::ExecManifest;
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+const PALETTE: [&str; 6] = [
+    "#4269d0", "#efb118", "#ff725c", "#6cc5b0", "#3ca951", "#a463f2",
+];
+
+fn outcome_color(o: Outcome) -> &'static str {
+    match o {
+        Outcome::Passed => "#3ca951",
+        Outcome::WrongAnswer => "#ff725c",
+        Outcome::RuntimeError => "#efb118",
+        Outcome::Timeout => "#a463f2",
+        Outcome::MemoryLimit | Outcome::OutputLimit => "#9c6b4e",
+        Outcome::CompileError | Outcome::SyntaxError | Outcome::NoCode => "#97bbf5",
+        Outcome::ToolchainMissing | Outcome::SandboxError | Outcome::GenerationError => "#222222",
+    }
+}
+
+/// Grouped bars: one group per row (model/language), one bar per pass@k shown.
+fn pass_at_k_plot(rows: &[(&String, &Group)]) -> String {
+    let ks: Vec<&str> = ["pass@1", "pass@5", "pass@10"]
+        .into_iter()
+        .filter(|k| rows.iter().any(|(_, g)| g.pass_at_k.contains_key(*k)))
+        .collect();
+    let (w, h, left, bottom, top) = (640.0, 270.0, 40.0, 40.0, 10.0);
+    let plot_h = h - bottom - top;
+    let group_w = (w - left) / rows.len().max(1) as f64;
+    let bar_w = (group_w * 0.8) / ks.len().max(1) as f64;
+    let mut s = format!(
+        "<svg class=\"plot\" data-plot=\"pass-at-k\" viewBox=\"0 0 {w} {h}\" role=\"img\" aria-label=\"pass@k per model and language\">"
+    );
+    for pct in [0, 25, 50, 75, 100] {
+        let y = top + plot_h * (1.0 - pct as f64 / 100.0);
+        let _ = write!(
+            s,
+            "<line x1=\"{left}\" x2=\"{w}\" y1=\"{y:.1}\" y2=\"{y:.1}\" stroke=\"#ddd\"/><text x=\"{}\" y=\"{:.1}\" font-size=\"10\" text-anchor=\"end\">{pct}%</text>",
+            left - 4.0,
+            y + 3.0
+        );
+    }
+    for (i, (name, g)) in rows.iter().enumerate() {
+        let x0 = left + i as f64 * group_w + group_w * 0.1;
+        for (j, k) in ks.iter().enumerate() {
+            let v = g.pass_at_k.get(*k).copied().unwrap_or(0.0);
+            let bh = plot_h * v;
+            let _ = write!(
+                s,
+                "<rect class=\"bar\" x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{bh:.1}\" fill=\"{}\"><title>{} {k}: {:.1}%</title></rect>",
+                x0 + j as f64 * bar_w,
+                h - bottom - bh,
+                bar_w * 0.9,
+                PALETTE[j % PALETTE.len()],
+                esc(name),
+                v * 100.0
+            );
+        }
+        let _ = write!(
+            s,
+            "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"middle\">{}</text>",
+            x0 + group_w * 0.4,
+            h - bottom + 16.0,
+            esc(name)
+        );
+    }
+    for (j, k) in ks.iter().enumerate() {
+        let _ = write!(
+            s,
+            "<rect x=\"{}\" y=\"{}\" width=\"10\" height=\"10\" fill=\"{}\"/><text x=\"{}\" y=\"{}\" font-size=\"11\">{k}</text>",
+            left + j as f64 * 80.0,
+            h - 12.0,
+            PALETTE[j % PALETTE.len()],
+            left + 14.0 + j as f64 * 80.0,
+            h - 3.0
+        );
+    }
+    s.push_str("</svg>");
+    s
+}
+
+/// Stacked horizontal bars of outcomes per row.
+fn outcome_plot(rows: &[(&String, &Group)]) -> String {
+    let (w, row_h, left) = (640.0, 22.0, 160.0);
+    let h = row_h * rows.len() as f64 + 30.0;
+    let mut seen: Vec<Outcome> = rows
+        .iter()
+        .flat_map(|(_, g)| g.outcomes.keys().copied())
+        .collect();
+    seen.sort();
+    seen.dedup();
+    let mut s = format!(
+        "<svg class=\"plot\" data-plot=\"outcomes\" viewBox=\"0 0 {w} {h}\" role=\"img\" aria-label=\"outcome mix\">"
+    );
+    for (i, (name, g)) in rows.iter().enumerate() {
+        let y = i as f64 * row_h + 4.0;
+        let total: usize = g.outcomes.values().sum();
+        let _ = write!(
+            s,
+            "<text x=\"{}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"end\">{}</text>",
+            left - 6.0,
+            y + 13.0,
+            esc(name)
+        );
+        let mut x = left;
+        for (o, n) in &g.outcomes {
+            let bw = (w - left) * *n as f64 / total.max(1) as f64;
+            let _ = write!(
+                s,
+                "<rect class=\"bar\" x=\"{x:.1}\" y=\"{y:.1}\" width=\"{bw:.1}\" height=\"{}\" fill=\"{}\"><title>{o}: {n}</title></rect>",
+                row_h - 6.0,
+                outcome_color(*o)
+            );
+            x += bw;
+        }
+    }
+    for (j, o) in seen.iter().enumerate() {
+        let x = left + j as f64 * 100.0;
+        let _ = write!(
+            s,
+            "<rect x=\"{x}\" y=\"{}\" width=\"10\" height=\"10\" fill=\"{}\"/><text x=\"{}\" y=\"{}\" font-size=\"10\">{o}</text>",
+            h - 16.0,
+            outcome_color(*o),
+            x + 13.0,
+            h - 7.0
+        );
+    }
+    s.push_str("</svg>");
+    s
+}
+
+/// Time per sample (x, log scale) against pass@1 (y).
+fn efficiency_plot(rows: &[(&String, &Group)]) -> String {
+    let (w, h, left, bottom) = (640.0, 240.0, 40.0, 30.0);
+    let xs: Vec<f64> = rows
+        .iter()
+        .map(|(_, g)| g.mean_duration_ms.max(0.01).log10())
+        .collect();
+    let (lo, hi) = xs
+        .iter()
+        .fold((f64::MAX, f64::MIN), |(a, b), &x| (a.min(x), b.max(x)));
+    let span = if hi > lo { hi - lo } else { 1.0 };
+    let mut s = format!(
+        "<svg class=\"plot\" data-plot=\"efficiency\" viewBox=\"0 0 {w} {h}\" role=\"img\" aria-label=\"time per sample against pass@1\">"
+    );
+    let _ = write!(
+        s,
+        "<line x1=\"{left}\" x2=\"{left}\" y1=\"0\" y2=\"{}\" stroke=\"#888\"/><line x1=\"{left}\" x2=\"{w}\" y1=\"{0}\" y2=\"{0}\" stroke=\"#888\"/>",
+        h - bottom
+    );
+    let _ = write!(
+        s,
+        "<text x=\"{}\" y=\"{}\" font-size=\"11\" text-anchor=\"middle\">ms per sample (log)</text>",
+        (left + w) / 2.0,
+        h - 6.0
+    );
+    for pct in [0, 50, 100] {
+        let y = 8.0 + (h - bottom - 16.0) * (1.0 - pct as f64 / 100.0);
+        let _ = write!(
+            s,
+            "<text x=\"{}\" y=\"{:.1}\" font-size=\"10\" text-anchor=\"end\">{pct}%</text>",
+            left - 4.0,
+            y + 3.0
+        );
+    }
+    for (i, (name, g)) in rows.iter().enumerate() {
+        let x = left + 20.0 + (w - left - 180.0) * (xs[i] - lo) / span;
+        let y =
+            8.0 + (h - bottom - 16.0) * (1.0 - g.pass_at_k.get("pass@1").copied().unwrap_or(0.0));
+        let _ = write!(
+            s,
+            "<circle class=\"point\" cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"6\" fill=\"{}\"><title>{}: {:.1} ms, pass@1 {:.1}%</title></circle><text x=\"{:.1}\" y=\"{:.1}\" font-size=\"10\">{}</text>",
+            PALETTE[i % PALETTE.len()],
+            esc(name),
+            g.mean_duration_ms,
+            g.pass_at_k.get("pass@1").copied().unwrap_or(0.0) * 100.0,
+            x + 8.0,
+            y + 3.0,
+            esc(name)
+        );
+    }
+    s.push_str("</svg>");
+    s
+}
+
+const SCRIPT: &str = r#"
+(function () {
+  const plots = document.querySelectorAll('svg.plot');
+  const ok = plots.length === 3 && Array.from(plots).every(p => p.querySelector('.bar, .point') && p.getBBox().width > 0);
+  document.body.dataset.plotsOk = ok ? '1' : '0';
+  if (!ok) { console.error('passk report: a plot failed to render'); }
+})();
+"#;
+
+pub fn render(m: &ExecManifest, s: &Summary) -> String {
+    let rows: Vec<(&String, &Group)> = if s.by_model.is_empty() {
+        s.by_language.iter().collect()
+    } else {
+        s.by_model.iter().collect()
+    };
+    let mut out = String::new();
+    let _ = write!(
+        out,
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>passk report</title>\
+         <style>body{{font:14px system-ui,sans-serif;max-width:760px;margin:2em auto;color:#222}}\
+         table{{border-collapse:collapse}}td,th{{padding:3px 8px;border-bottom:1px solid #ddd;text-align:right}}\
+         td:first-child,th:first-child{{text-align:left}}.warn{{background:#fff3cd;padding:8px}}svg{{width:100%;height:auto}}</style>\
+         </head><body><h1>passk report</h1><p>Problems <code>{}</code> ({}), samples <code>{}</code>; {}.</p>",
+        esc(&m.problems),
+        esc(&m.problems_format),
+        esc(&m.samples),
+        if m.deterministic {
+            "deterministic (fuel)"
+        } else {
+            "wall-clock limits"
+        }
+    );
+    if !s.complete {
+        let _ = write!(
+            out,
+            "<p class=\"warn\"><b>Incomplete run:</b> {} harness faults; {} of {} samples scored. These scores are not trustworthy.</p>",
+            s.harness_faults, s.samples_executed, s.samples_expected
+        );
+    }
+    out.push_str("<table><tr><th>model/language</th><th>problems</th><th>samples</th><th>pass@1</th><th>95% CI</th><th>ms/sample</th></tr>");
+    for (name, g) in &rows {
+        let p1 = g.pass_at_k.get("pass@1").copied().unwrap_or(0.0);
+        let ci = g
+            .pass_at_1_ci
+            .map(|[a, b]| format!("{:.1}–{:.1}%", a * 100.0, b * 100.0))
+            .unwrap_or_default();
+        let _ = write!(
+            out,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{:.1}%</td><td>{ci}</td><td>{:.1}</td></tr>",
+            esc(name),
+            g.problems,
+            g.samples,
+            p1 * 100.0,
+            g.mean_duration_ms
+        );
+    }
+    out.push_str("</table>");
+    let _ = write!(out, "<h2>pass@k</h2>{}", pass_at_k_plot(&rows));
+    let _ = write!(out, "<h2>Outcomes</h2>{}", outcome_plot(&rows));
+    let _ = write!(
+        out,
+        "<h2>Time per sample vs pass@1</h2>{}<p>Token counts join this plot once samples carry them (generation).</p>",
+        efficiency_plot(&rows)
+    );
+    let _ = write!(out, "<script>{SCRIPT}</script></body></html>\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::grade::summary::SummaryBuilder;
+    use crate::runner::results::ResultRecord;
+    use crate::sandbox::Limits;
+
+    #[test]
+    fn page_is_self_contained_with_three_plots() {
+        let mut b = SummaryBuilder::default();
+        for (m, o) in [
+            ("a", Outcome::Passed),
+            ("a", Outcome::Timeout),
+            ("b", Outcome::WrongAnswer),
+        ] {
+            b.add(&ResultRecord::for_test("T/<0>", Some(m), 0, o));
+        }
+        let manifest = ExecManifest {
+            kind: "exec".into(),
+            passk_version: "0".into(),
+            problems: "p&q.jsonl".into(),
+            problems_format: "humaneval".into(),
+            problems_sha256: String::new(),
+            samples: "s.jsonl".into(),
+            samples_sha256: String::new(),
+            limits: Limits::default(),
+            deterministic: true,
+            shard: None,
+        };
+        let html = render(&manifest, &b.finish(3));
+        assert_eq!(html.matches("<svg class=\"plot\"").count(), 3);
+        assert!(html.contains("p&amp;q.jsonl"));
+        assert!(
+            !html.contains("http://") && !html.contains("https://"),
+            "no external requests"
+        );
+        insta::assert_snapshot!(html);
+    }
+}
