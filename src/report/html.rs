@@ -261,7 +261,7 @@ pub fn render(m: &ExecManifest, s: &Summary) -> String {
         "<h2>Time per sample vs pass@1</h2>{}<p>Token counts join this plot once samples carry them (generation).</p>",
         efficiency_plot(&rows)
     );
-    let _ = write!(out, "<script>{SCRIPT}</script></body></html>\n");
+    let _ = writeln!(out, "<script>{SCRIPT}</script></body></html>");
     out
 }
 
