@@ -80,11 +80,13 @@ pub struct SandboxArgs {
     /// then only backstops programs that block, at 3× --timeout).
     #[arg(long)]
     pub deterministic: bool,
-    /// Fuel budget per program in deterministic mode [default: calibrated per language]
+    /// Fuel budget per program in deterministic mode [default: 4e10, about 5–10 s of compute
+    /// in every guest]
     #[arg(long, requires = "deterministic")]
     pub fuel: Option<u64>,
-    /// Run Python in the plain python.wasm interpreter instead of the pre-initialized guest
-    /// (slower; for programs that need stdlib modules the fast guest lacks).
+    /// Run all Python in the plain python.wasm interpreter instead of the pre-initialized
+    /// guest (slower; the fast guest already hands programs that import stdlib modules it
+    /// lacks to python.wasm by itself).
     #[arg(long)]
     pub python_fallback: bool,
 }

@@ -113,6 +113,11 @@ pub fn write_json_atomically(path: &Path, value: &impl Serialize) -> Result<(), 
     let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(io)?;
     serde_json::to_writer_pretty(&mut tmp, value).map_err(|e| io(e.into()))?;
     std::io::Write::write_all(&mut tmp, b"\n").map_err(io)?;
+    // Temporary files are created private; run files are ordinary, readable output.
+    use std::os::unix::fs::PermissionsExt;
+    tmp.as_file()
+        .set_permissions(std::fs::Permissions::from_mode(0o644))
+        .map_err(io)?;
     tmp.persist(path).map_err(|e| io(e.error))?;
     Ok(())
 }
