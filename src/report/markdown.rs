@@ -103,6 +103,10 @@ pub fn render(
             ("pass → fail", &c.pass_to_fail),
             ("fail → pass", &c.fail_to_pass),
         ] {
+            if list.is_empty() {
+                let _ = writeln!(out, "- {title}: none");
+                continue;
+            }
             let shown: Vec<&str> = list.iter().take(20).map(String::as_str).collect();
             let more = list.len().saturating_sub(shown.len());
             let _ = writeln!(
