@@ -12,8 +12,8 @@ use serde::Serialize;
 use crate::outcome::Outcome;
 use crate::problem::{Assembly, Code, Problem, ProblemSet};
 use crate::runner::{Cancel, Job, Reuse, execute};
+use crate::sandbox::Limits;
 use crate::sandbox::wasm::WasmSandbox;
-use crate::sandbox::{Limits, Program};
 
 /// A known solution variant and the outcomes it may end in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -139,10 +139,7 @@ pub fn check_set(
                 task_id: p.id.clone(),
                 model: None,
                 sample_index: variants.len(),
-                program: Program {
-                    language: p.language,
-                    source: p.program(&code),
-                },
+                program: p.program_for(&code),
                 limits: l,
             });
             variants.push((p.id.clone(), v));

@@ -28,10 +28,7 @@ fn jobs(set: &ProblemSet) -> Vec<Job> {
                 task_id: p.id.clone(),
                 model: None,
                 sample_index: out.len(),
-                program: Program {
-                    language: p.language,
-                    source: p.program(&code),
-                },
+                program: p.program_for(&code),
                 limits: limits.clone(),
             });
         }
@@ -42,10 +39,10 @@ fn jobs(set: &ProblemSet) -> Vec<Job> {
             task_id: format!("loop-{n}"),
             model: None,
             sample_index: out.len(),
-            program: Program {
-                language: passk::lang::Language::Python,
-                source: format!("x = 0\nfor i in range({n}):\n    x += i\nassert x > 0\n"),
-            },
+            program: Program::plain(
+                passk::lang::Language::Python,
+                format!("x = 0\nfor i in range({n}):\n    x += i\nassert x > 0\n"),
+            ),
             limits: limits.clone(),
         });
     }

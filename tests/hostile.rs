@@ -380,10 +380,7 @@ fn passk_survives_a_burst_of_hostile_programs_concurrently() {
             task_id: format!("t{i}"),
             model: None,
             sample_index: i,
-            program: Program {
-                language: *l,
-                source: s.to_string(),
-            },
+            program: Program::plain(*l, *s),
             limits: limits(1.0),
         })
         .collect();
@@ -407,4 +404,58 @@ fn passk_survives_a_burst_of_hostile_programs_concurrently() {
             .count(),
         3
     );
+}
+
+#[test]
+fn python_always_equal_results_are_no_pass() {
+    use passk::problem::{Code, ProblemSet};
+    let set = ProblemSet::load(std::path::Path::new(
+        "../shared/datasets/humaneval/HumanEval.jsonl.gz",
+    ))
+    .unwrap();
+    let p = set.get("HumanEval/0").unwrap();
+    let sb = sandbox(false);
+    let l = limits(5.0);
+    let hacks = [
+        // An object equal to everything.
+        "    class Anything:\n        def __eq__(self, other):\n            return True\n    return Anything()\n",
+        // The same, built with type() and a lambda, hidden in a list, a subclass of a builtin.
+        "    return [type('X', (), {'__eq__': lambda s, o: True})()][0]\n",
+        "    class B(int):\n        def __eq__(self, other):\n            return True\n    return B(0)\n",
+        // Truthiness forged for `assert candidate(...)`-style tests.
+        "    class T:\n        def __bool__(self):\n            return True\n        __eq__ = lambda s, o: True\n    return T()\n",
+    ];
+    for hack in hacks {
+        let e = run_in(
+            &sb,
+            Python,
+            &p.program_for(&Code::Completion(hack.into())).source,
+            &l,
+        );
+        // Unguarded (the bare program text), the hack would pass: that is what it attacks.
+        assert_eq!(
+            e.outcome,
+            Outcome::Passed,
+            "precondition: the hack works without the guard: {hack}"
+        );
+        let program = p.program_for(&Code::Completion(hack.into()));
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let e = rt.block_on(passk::sandbox::Sandbox::run(&*sb, &program, &l));
+        assert_eq!(e.outcome, Outcome::RuntimeError, "{hack}\n→ {e:?}");
+        assert!(e.detail.contains("defined by the program"), "{e:?}");
+    }
+    // The reference still passes through the guard.
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let e = rt.block_on(passk::sandbox::Sandbox::run(
+        &*sb,
+        &p.program_for(&p.reference_code().unwrap()),
+        &l,
+    ));
+    assert_eq!(e.outcome, Outcome::Passed, "{e:?}");
 }

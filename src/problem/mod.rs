@@ -14,6 +14,7 @@ use serde::Serialize;
 
 use crate::errors::InputError;
 use crate::lang::Language;
+use crate::sandbox::{Guard, Program};
 
 /// How solution and tests are put together, as each benchmark defines it.
 #[derive(Debug, Clone, PartialEq)]
@@ -67,10 +68,17 @@ impl Problem {
 
     /// The complete program to run: solution plus the benchmark's tests.
     pub fn program(&self, code: &Code) -> String {
+        self.program_for(code).source
+    }
+
+    /// The program with its test boundary, so that the sandbox can guard the entry point.
+    pub fn program_for(&self, code: &Code) -> Program {
         let solution = self.solution(code);
-        match &self.assembly {
+        let (source, tests_at) = match &self.assembly {
             Assembly::HumanEval { entry_point, test } => {
-                format!("{solution}\n{test}\ncheck({entry_point})\n")
+                let head = format!("{solution}\n");
+                let at = head.len();
+                (format!("{head}{test}\ncheck({entry_point})\n"), at)
             }
             Assembly::Mbpp {
                 imports,
@@ -86,12 +94,21 @@ impl Problem {
                 p.push('\n');
                 p.push_str(setup);
                 p.push('\n');
+                let at = p.len();
                 for t in tests {
                     p.push_str(t);
                     p.push('\n');
                 }
-                p
+                (p, at)
             }
+        };
+        Program {
+            language: self.language,
+            source,
+            guard: self.entry_point.clone().map(|entry_point| Guard {
+                tests_at,
+                entry_point,
+            }),
         }
     }
 

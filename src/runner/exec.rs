@@ -15,8 +15,8 @@ use crate::errors::{InputError, RunError};
 use crate::grade::summary::{Summary, SummaryBuilder};
 use crate::problem::ProblemSet;
 use crate::problem::samples::{Sample, SampleReader};
+use crate::sandbox::Limits;
 use crate::sandbox::wasm::WasmSandbox;
-use crate::sandbox::{Limits, Program};
 
 pub struct ExecOptions {
     pub problems: PathBuf,
@@ -237,10 +237,7 @@ pub fn run_exec(
             task_id: p.id.clone(),
             model: s.model,
             sample_index,
-            program: Program {
-                language: p.language,
-                source: p.program(&s.code),
-            },
+            program: p.program_for(&s.code),
             limits,
         })
     });

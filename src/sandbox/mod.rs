@@ -64,6 +64,28 @@ impl Limits {
 pub struct Program {
     pub language: Language,
     pub source: String,
+    /// Where the benchmark's tests start and which function they call, when known: the
+    /// Python guest then checks that results are plain values, not objects of classes the
+    /// program defined (an always-equal `__eq__` would pass any `==` assertion).
+    pub guard: Option<Guard>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Guard {
+    /// Byte offset in `source` where the tests begin.
+    pub tests_at: usize,
+    pub entry_point: String,
+}
+
+impl Program {
+    /// A program with no known test boundary.
+    pub fn plain(language: Language, source: impl Into<String>) -> Program {
+        Program {
+            language,
+            source: source.into(),
+            guard: None,
+        }
+    }
 }
 
 /// Everything a sandbox observed about one run.

@@ -67,10 +67,7 @@ pub fn run_in(sb: &WasmSandbox, language: Language, source: &str, limits: &Limit
         .enable_all()
         .build()
         .unwrap();
-    let program = Program {
-        language,
-        source: source.to_string(),
-    };
+    let program = Program::plain(language, source);
     rt.block_on(sb.run(&program, limits))
 }
 

@@ -209,7 +209,7 @@ impl Sandbox for WasmSandbox {
                 Err(e) => Execution::verdict(crate::outcome::Outcome::ToolchainMissing, e),
             },
             Language::Python => match self.python() {
-                Ok(g) => match g.run(&self.engine, &program.source, limits, wall).await {
+                Ok(g) => match g.run(&self.engine, program, limits, wall).await {
                     Ok(e) => e,
                     // The fast guest lacks this stdlib module: never the model's fault.
                     Err(module) => match self.python_plain() {

@@ -11,7 +11,7 @@ use super::classify::{self, Ended};
 use super::command::{CommandGuest, Nonce};
 use super::state::{ComponentState, wasi_builder};
 use crate::outcome::Outcome;
-use crate::sandbox::{Execution, Limits};
+use crate::sandbox::{Execution, Limits, Program};
 
 mod bindings {
     wasmtime::component::bindgen!({
@@ -42,10 +42,17 @@ impl PythonComponent {
     pub async fn run(
         &self,
         engine: &Engine,
-        source: &str,
+        program: &Program,
         limits: &Limits,
         wall: Duration,
     ) -> Result<Execution, String> {
+        let (solution, tests, entry) = match &program.guard {
+            Some(g) if program.source.is_char_boundary(g.tests_at) => {
+                let (a, b) = program.source.split_at(g.tests_at);
+                (a, b, g.entry_point.as_str())
+            }
+            _ => (program.source.as_str(), "", ""),
+        };
         let seed = limits.fuel.map(|_| 0x5eed_u128);
         let (mut builder, pipes) = wasi_builder(limits.output_bytes, &["python".into()], seed);
         let state = ComponentState {
@@ -59,7 +66,7 @@ impl PythonComponent {
         };
         let call = async {
             let inst = self.pre.instantiate_async(&mut store).await?;
-            inst.call_run(&mut store, source).await
+            inst.call_run(&mut store, solution, tests, entry).await
         };
         let ended = classify::bounded(wall, call).await;
         obs.settle(&mut store, limits);
