@@ -75,16 +75,16 @@ class WitWorld(wit_world.WitWorld):
     def run(self, solution: str, tests: str, entry: str) -> wit_world.Report:
         E = wit_world.Ending
         try:
-            # The whole program decides whether the syntax is valid.
-            whole = compile(solution + tests, _PROGRAM, "exec")
-        except (SyntaxError, ValueError) as exc:
-            return wit_world.Report(E.SYNTAX_ERROR, _detail(exc))
-        try:
             # The tests run apart only so that the guard is in place before they start.
             first = compile(solution, _PROGRAM, "exec")
             second = compile(tests, _PROGRAM, "exec") if tests else None
         except (SyntaxError, ValueError):
-            first, second = whole, None
+            # The whole program decides whether the syntax is valid (a solution may only
+            # make sense together with what follows it); then it runs unguarded.
+            try:
+                first, second = compile(solution + tests, _PROGRAM, "exec"), None
+            except (SyntaxError, ValueError) as exc:
+                return wit_world.Report(E.SYNTAX_ERROR, _detail(exc))
         namespace = {"__name__": "__main__", "__builtins__": builtins}
         try:
             exec(first, namespace)
