@@ -37,6 +37,4 @@ pub enum RunError {
     Mismatch(String),
     #[error("{0}")]
     Incomparable(String),
-    #[error("interrupted")]
-    Interrupted,
 }

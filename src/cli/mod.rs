@@ -171,7 +171,6 @@ pub fn report_error(err: &anyhow::Error) -> i32 {
                 );
                 exit_codes::INPUT_ERROR
             }
-            RunError::Interrupted => exit_codes::INTERRUPTED,
             RunError::Io { .. } => exit_codes::FAILURE,
         };
     }

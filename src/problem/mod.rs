@@ -66,12 +66,8 @@ impl Problem {
         }
     }
 
-    /// The complete program to run: solution plus the benchmark's tests.
-    pub fn program(&self, code: &Code) -> String {
-        self.program_for(code).source
-    }
-
-    /// The program with its test boundary, so that the sandbox can guard the entry point.
+    /// The complete program to run — solution plus the benchmark's tests — with the test
+    /// boundary, so that the sandbox can guard the entry point.
     pub fn program_for(&self, code: &Code) -> Program {
         let solution = self.solution(code);
         let (source, tests_at) = match &self.assembly {

@@ -12,7 +12,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use tokio::sync::Semaphore;
 
-use crate::lang::Language;
 use crate::outcome::Outcome;
 use crate::sandbox::{Execution, Limits, Program, Sandbox};
 use results::ResultRecord;
@@ -183,12 +182,4 @@ pub fn execute<S: Sandbox + 'static>(
         signals.abort();
         all_started
     })
-}
-
-/// Languages present in a set of jobs, for availability checks before a run.
-pub fn languages(jobs: &[Job]) -> Vec<Language> {
-    let mut l: Vec<Language> = jobs.iter().map(|j| j.program.language).collect();
-    l.sort();
-    l.dedup();
-    l
 }
