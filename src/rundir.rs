@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use crate::errors::RunError;
 use crate::grade::summary::Summary;
-use crate::runner::exec::{ExecManifest, summarize};
+use crate::runner::exec::{ExecManifest, read_run_file, summarize};
 use crate::runner::results;
 
 pub struct RunDir {
@@ -21,21 +21,11 @@ pub struct RunDir {
 
 impl RunDir {
     pub fn open(path: &Path) -> Result<RunDir, RunError> {
-        let mpath = path.join("manifest.json");
-        let text = std::fs::read_to_string(&mpath).map_err(|e| RunError::Io {
-            path: mpath.clone(),
-            source: e,
-        })?;
-        let manifest: ExecManifest = serde_json::from_str(&text).map_err(|e| {
-            RunError::Mismatch(format!(
-                "{}: not a passk run manifest ({e})",
-                mpath.display()
-            ))
-        })?;
-        let summary = match std::fs::read_to_string(path.join("summary.json")) {
-            Ok(t) => serde_json::from_str(&t)
-                .map_err(|e| RunError::Mismatch(format!("{}/summary.json: {e}", path.display())))?,
-            Err(_) => summarize(path, 0)?,
+        let manifest: ExecManifest = read_run_file(path, "manifest.json")?;
+        let summary = if path.join("summary.json").exists() {
+            read_run_file(path, "summary.json")?
+        } else {
+            summarize(path, 0)?
         };
         let mut sandboxes = BTreeSet::new();
         let mut models = BTreeSet::new();

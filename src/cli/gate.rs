@@ -85,13 +85,8 @@ pub fn run(args: GateArgs) -> anyhow::Result<i32> {
 
 /// The summary of one model's samples only.
 fn model_summary(run: &RunDir, model: &str) -> anyhow::Result<crate::grade::summary::Summary> {
-    let mut b = crate::grade::summary::SummaryBuilder::default();
-    crate::runner::results::for_each(&run.results_path(), |r| {
-        if r.model.as_deref() == Some(model) {
-            b.add(&r);
-        }
-    })?;
-    let s = b.finish(0);
+    let s =
+        crate::runner::exec::summarize_where(&run.path, 0, |r| r.model.as_deref() == Some(model))?;
     anyhow::ensure!(
         s.samples_executed > 0,
         "no samples of model `{model}` in {}",

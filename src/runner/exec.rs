@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use super::results::{self, ResultsWriter, SampleKey};
+use super::results::{self, ResultRecord, ResultsWriter, SampleKey};
 use super::shard::Shard;
 use super::{Cancel, Event, Job, execute};
 use crate::errors::{InputError, RunError};
@@ -128,9 +128,36 @@ pub fn write_summary(out: &Path, summary: &Summary) -> Result<(), RunError> {
 
 /// Rebuilds the summary from a run directory's `results.jsonl`.
 pub fn summarize(out: &Path, samples_expected: usize) -> Result<Summary, RunError> {
+    summarize_where(out, samples_expected, |_| true)
+}
+
+/// The summary of the records of `out` that `keep` accepts (e.g. one model's).
+pub fn summarize_where(
+    out: &Path,
+    samples_expected: usize,
+    keep: impl Fn(&ResultRecord) -> bool,
+) -> Result<Summary, RunError> {
     let mut b = SummaryBuilder::default();
-    results::for_each(&out.join("results.jsonl"), |r| b.add(&r))?;
+    results::for_each(&out.join("results.jsonl"), |r| {
+        if keep(&r) {
+            b.add(&r)
+        }
+    })?;
     Ok(b.finish(samples_expected))
+}
+
+/// Reads one JSON file of a run directory (`manifest.json`, `summary.json`).
+pub fn read_run_file<T: serde::de::DeserializeOwned>(
+    dir: &Path,
+    name: &str,
+) -> Result<T, RunError> {
+    let path = dir.join(name);
+    let text = std::fs::read_to_string(&path).map_err(|e| RunError::Io {
+        path: path.clone(),
+        source: e,
+    })?;
+    serde_json::from_str(&text)
+        .map_err(|e| RunError::Mismatch(format!("{}: not a passk {name} ({e})", path.display())))
 }
 
 fn manifest_for(
@@ -159,16 +186,10 @@ fn manifest_for(
 
 /// Refuses to resume into a directory made from other inputs or limits.
 fn check_resume(out: &Path, manifest: &ExecManifest) -> Result<(), RunError> {
-    let path = out.join("manifest.json");
-    let Ok(text) = std::fs::read_to_string(&path) else {
+    if !out.join("manifest.json").exists() {
         return Ok(());
-    };
-    let old: ExecManifest = serde_json::from_str(&text).map_err(|e| {
-        RunError::Mismatch(format!(
-            "{}: not a passk exec manifest ({e}); choose another --out",
-            path.display()
-        ))
-    })?;
+    }
+    let old: ExecManifest = read_run_file(out, "manifest.json")?;
     let differs = |what: &str| {
         Err(RunError::Mismatch(format!(
             "{} holds a run with different {what}; resume needs the same inputs and limits \

@@ -4,33 +4,10 @@
 use std::collections::{BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 
-use super::exec::{ExecManifest, summarize, write_json_atomically, write_summary};
+use super::exec::{ExecManifest, read_run_file, summarize, write_json_atomically, write_summary};
 use super::results::{self, ResultsWriter};
 use crate::errors::RunError;
 use crate::grade::summary::Summary;
-
-fn read_manifest(dir: &Path) -> Result<ExecManifest, RunError> {
-    let path = dir.join("manifest.json");
-    let text = std::fs::read_to_string(&path).map_err(|e| RunError::Io {
-        path: path.clone(),
-        source: e,
-    })?;
-    serde_json::from_str(&text).map_err(|e| {
-        RunError::Mismatch(format!(
-            "{}: not a passk run manifest ({e})",
-            path.display()
-        ))
-    })
-}
-
-fn read_summary(dir: &Path) -> Result<Summary, RunError> {
-    let path = dir.join("summary.json");
-    let text = std::fs::read_to_string(&path).map_err(|e| RunError::Io {
-        path: path.clone(),
-        source: e,
-    })?;
-    serde_json::from_str(&text).map_err(|e| RunError::Mismatch(format!("{}: {e}", path.display())))
-}
 
 /// Merges `shards` into `out` (which must not hold results yet). Returns the summary.
 pub fn merge(shards: &[PathBuf], out: &Path) -> Result<Summary, RunError> {
@@ -40,7 +17,7 @@ pub fn merge(shards: &[PathBuf], out: &Path) -> Result<Summary, RunError> {
     }
     let manifests: Vec<ExecManifest> = shards
         .iter()
-        .map(|d| read_manifest(d))
+        .map(|d| read_run_file(d, "manifest.json"))
         .collect::<Result<_, _>>()?;
     let first = &manifests[0];
     let Some(count) = first.shard.map(|s| s.count) else {
@@ -93,7 +70,7 @@ pub fn merge(shards: &[PathBuf], out: &Path) -> Result<Summary, RunError> {
     let mut keys = HashSet::new();
     let mut expected = 0;
     for dir in shards {
-        expected += read_summary(dir)?.samples_expected;
+        expected += read_run_file::<Summary>(dir, "summary.json")?.samples_expected;
         let mut err = None;
         results::for_each(&dir.join("results.jsonl"), |r| {
             if err.is_none() && keys.insert(r.key()) {

@@ -2,7 +2,7 @@
 //! `_start` per run. Because such a program may call `exit(0)` before its tests run, a pass
 //! needs exit status 0 *and* a fresh random nonce that the harness prints after the tests.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use wasmtime::{Engine, Linker, Module};
 
@@ -21,13 +21,14 @@ pub struct Nonce(pub String);
 impl Nonce {
     pub fn new() -> Nonce {
         use std::hash::{BuildHasher, Hasher};
-        // RandomState is seeded from the OS; two independent hashes give 128 random bits.
-        let a = std::collections::hash_map::RandomState::new()
-            .build_hasher()
-            .finish();
-        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-        h.write_u128(Instant::now().elapsed().as_nanos());
-        Nonce(format!("passk-done-{a:016x}{:016x}", h.finish()))
+        // RandomState keys come from the OS and differ per instance: two of them give 128
+        // bits no program can guess in advance.
+        let bits = || {
+            std::collections::hash_map::RandomState::new()
+                .build_hasher()
+                .finish()
+        };
+        Nonce(format!("passk-done-{:016x}{:016x}", bits(), bits()))
     }
 
     /// Removes the trailing marker line; true when it was there.
