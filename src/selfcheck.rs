@@ -13,7 +13,7 @@ use crate::outcome::Outcome;
 use crate::problem::{Assembly, Code, Problem, ProblemSet};
 use crate::runner::{Cancel, Job, Reuse, execute};
 use crate::sandbox::Limits;
-use crate::sandbox::wasm::WasmSandbox;
+use crate::sandbox::router::Router;
 
 /// A known solution variant and the outcomes it may end in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -116,7 +116,7 @@ impl SetReport {
 pub fn check_set(
     name: &str,
     set: &ProblemSet,
-    sandbox: Arc<WasmSandbox>,
+    sandbox: Arc<Router>,
     limits: &Limits,
     workers: usize,
     cancel: &Cancel,

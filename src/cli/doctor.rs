@@ -1,36 +1,57 @@
-//! `passk doctor`: every language, its sandbox and version, or why it cannot run here.
+//! `passk doctor`: every language, the sandbox that runs it (wasm/process) and its
+//! toolchain version, or why it cannot run here and how to fix that.
 
+use clap::Args;
+
+use super::SandboxArgs;
 use crate::exit_codes;
 use crate::lang::Language;
 use crate::sandbox::Sandbox;
-use crate::sandbox::wasm::{WasmOptions, WasmSandbox};
-use crate::setup::Paths;
 
-pub fn run() -> anyhow::Result<i32> {
-    let paths = Paths::from_env();
-    println!("cache: {}", paths.root.display());
-    let sandbox = WasmSandbox::new(
-        paths,
-        WasmOptions {
-            deterministic: false,
-            python_fallback: false,
-            slots: 1,
-        },
-    )?;
-    let fallback = sandbox.python_plain().err();
+#[derive(Args, Debug)]
+pub struct DoctorArgs {
+    #[command(flatten)]
+    pub sandbox: SandboxArgs,
+    /// Also run each process-sandbox language's check programs (a passing and a failing
+    /// test), as scoring does before it trusts a toolchain.
+    #[arg(long)]
+    pub check: bool,
+}
+
+pub fn run(args: DoctorArgs) -> anyhow::Result<i32> {
+    let router = args.sandbox.sandbox()?;
+    println!("cache: {}", crate::setup::Paths::from_env().root.display());
+    match router.process() {
+        Ok(p) => println!("process sandbox: {}", p.isolation()),
+        Err(e) => println!("process sandbox: unavailable: {e}"),
+    }
     println!("{:<12} {:<8} status", "language", "sandbox");
-    for l in Language::ALL {
-        match sandbox.unavailable(l) {
-            None => println!("{:<12} {:<8} ok: {}", l, "wasm", sandbox.id(l).version),
-            Some(why) => println!("{:<12} {:<8} unavailable: {why}", l, "wasm"),
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let mut runnable = 0;
+    for &l in Language::ALL {
+        let kind = router.kind(l);
+        match router.unavailable(l) {
+            None => {
+                runnable += 1;
+                let mut line = format!("ok: {}", router.id(l).version);
+                if args.check && kind == "process"
+                    && let Ok(p) = router.process()
+                    && let Err(e) = rt.block_on(p.check_language(l))
+                {
+                    runnable -= 1;
+                    line = format!("BROKEN: {e}");
+                }
+                println!("{l:<12} {kind:<8} {line}");
+            }
+            Some(why) => println!("{l:<12} {kind:<8} unavailable: {why}"),
         }
     }
-    match fallback {
-        None => println!(
-            "{:<12} {:<8} ok: python.wasm fallback (--python-fallback)",
-            "python", "wasm"
-        ),
-        Some(why) => println!("{:<12} {:<8} fallback unavailable: {why}", "python", "wasm"),
+    match router.wasm().python_plain() {
+        Ok(_) => println!("{:<12} {:<8} ok: python.wasm fallback (--python-fallback)", "python", "wasm"),
+        Err(why) => println!("{:<12} {:<8} fallback unavailable: {why}", "python", "wasm"),
     }
+    println!("{runnable} of {} languages can run here", Language::ALL.len());
     Ok(exit_codes::SUCCESS)
 }

@@ -19,6 +19,8 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::exit_codes;
 use crate::sandbox::Limits;
+use crate::sandbox::process::ProcessOptions;
+use crate::sandbox::router::{Router, SandboxChoice};
 use crate::sandbox::wasm::{WasmOptions, WasmSandbox};
 use crate::setup::Paths;
 
@@ -48,7 +50,7 @@ enum Command {
     /// Fetch (pip download, sha256-checked) and build the WASI guests passk needs.
     Setup(setup::SetupArgs),
     /// Show which languages, guests and toolchains are available here.
-    Doctor,
+    Doctor(doctor::DoctorArgs),
     /// Join the directories of a sharded run (--shard i/N) into one run directory.
     Merge(merge::MergeArgs),
     /// (Re)write report.md and junit.xml of a run directory.
@@ -89,6 +91,14 @@ pub struct SandboxArgs {
     /// lacks to python.wasm by itself).
     #[arg(long)]
     pub python_fallback: bool,
+    /// Which isolation runs each language: `auto` uses WASM where a guest exists (Python,
+    /// JavaScript, C, C++) and the bubblewrap process sandbox for every other language.
+    #[arg(long, value_enum, default_value_t = SandboxChoice::Auto)]
+    pub sandbox: SandboxChoice,
+    /// Run process-sandbox languages even where bubblewrap cannot create namespaces: no
+    /// isolation beyond rlimits. Only for code you trust.
+    #[arg(long)]
+    pub unsafe_no_isolation: bool,
 }
 
 /// Fuel budget per program in deterministic mode (about 5 s of compute here), calibrated on
@@ -117,15 +127,24 @@ impl SandboxArgs {
         })
     }
 
-    pub fn sandbox(&self) -> anyhow::Result<WasmSandbox> {
-        Ok(WasmSandbox::new(
+    pub fn sandbox(&self) -> anyhow::Result<Router> {
+        let wasm = WasmSandbox::new(
             Paths::from_env(),
             WasmOptions {
                 deterministic: self.deterministic,
                 python_fallback: self.python_fallback,
                 slots: self.workers() as u32 + 1,
             },
-        )?)
+        )?;
+        Ok(Router::new(self.sandbox, wasm, self.process_options()?))
+    }
+
+    pub fn process_options(&self) -> anyhow::Result<ProcessOptions> {
+        Ok(ProcessOptions {
+            supervisor: std::env::current_exe()?,
+            unsafe_no_isolation: self.unsafe_no_isolation,
+            deterministic: self.deterministic,
+        })
     }
 }
 
@@ -182,6 +201,11 @@ pub fn report_error(err: &anyhow::Error) -> i32 {
 }
 
 pub fn main() -> i32 {
+    // The process sandbox's supervisor is passk itself, started inside bubblewrap; it skips
+    // argument parsing to start fast.
+    if std::env::args_os().nth(1).is_some_and(|a| a == "__supervise") {
+        return crate::sandbox::process::supervise::main();
+    }
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
@@ -197,7 +221,7 @@ pub fn main() -> i32 {
         Command::Exec(a) => exec::run(a),
         Command::Selfcheck(a) => selfcheck::run(a),
         Command::Setup(a) => setup::run(a),
-        Command::Doctor => doctor::run(),
+        Command::Doctor(a) => doctor::run(a),
         Command::Bench(a) => bench::run(a),
         Command::Compare(a) => compare::run(a),
         Command::Report(a) => report::run(a),

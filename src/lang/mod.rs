@@ -1,44 +1,62 @@
-//! Languages passk knows, with their names and aliases. Per-language rendering, grammars and
-//! toolchains grow here (one file per language) as the language work lands.
+//! Languages passk knows, with their names and aliases (including MultiPL-E's short keys).
+//! How each one is compiled and run in the process sandbox is data, in
+//! `sandboxes/languages.toml`; per-language rendering and grammars grow here.
 
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Language {
-    Python,
-    JavaScript,
-    C,
-    Cpp,
+macro_rules! languages {
+    ($($variant:ident => $name:literal [$($alias:literal),*]),* $(,)?) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(rename_all = "lowercase")]
+        pub enum Language {
+            $($variant),*
+        }
+
+        impl Language {
+            pub const ALL: &'static [Language] = &[$(Language::$variant),*];
+
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Language::$variant => $name),*
+                }
+            }
+
+            /// Parses a canonical name or an alias (`py`, `js`, `c++`, `rs`, `go_test.go`, …).
+            pub fn parse(name: &str) -> Option<Language> {
+                let n = name.trim().to_ascii_lowercase();
+                match n.as_str() {
+                    $($name $(| $alias)* => Some(Language::$variant),)*
+                    _ => None,
+                }
+            }
+        }
+    };
 }
 
-impl Language {
-    pub const ALL: [Language; 4] = [
-        Language::Python,
-        Language::JavaScript,
-        Language::C,
-        Language::Cpp,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Language::Python => "python",
-            Language::JavaScript => "javascript",
-            Language::C => "c",
-            Language::Cpp => "cpp",
-        }
-    }
-
-    /// Parses a canonical name or a common alias (`py`, `js`, `c++`, `cxx`, …).
-    pub fn parse(name: &str) -> Option<Language> {
-        Some(match name.trim().to_ascii_lowercase().as_str() {
-            "python" | "py" | "python3" => Language::Python,
-            "javascript" | "js" | "node" => Language::JavaScript,
-            "c" => Language::C,
-            "cpp" | "c++" | "cxx" | "cc" => Language::Cpp,
-            _ => return None,
-        })
-    }
+languages! {
+    Python => "python" ["py", "python3"],
+    JavaScript => "javascript" ["js", "node"],
+    TypeScript => "typescript" ["ts"],
+    C => "c" [],
+    Cpp => "cpp" ["c++", "cxx", "cc"],
+    Rust => "rust" ["rs"],
+    Go => "go" ["golang", "go_test.go"],
+    Java => "java" [],
+    CSharp => "csharp" ["cs", "c#"],
+    D => "d" ["dlang"],
+    Elixir => "elixir" ["ex", "exs"],
+    Haskell => "haskell" ["hs"],
+    Julia => "julia" ["jl"],
+    Lua => "lua" [],
+    OCaml => "ocaml" ["ml"],
+    Php => "php" [],
+    Perl => "perl" ["pl"],
+    R => "r" [],
+    Ruby => "ruby" ["rb"],
+    Racket => "racket" ["rkt"],
+    Scala => "scala" [],
+    Shell => "shell" ["sh", "bash"],
+    Swift => "swift" [],
 }
 
 impl std::fmt::Display for Language {
@@ -53,12 +71,42 @@ mod tests {
 
     #[test]
     fn names_round_trip() {
-        for l in Language::ALL {
+        for &l in Language::ALL {
             assert_eq!(Language::parse(l.as_str()), Some(l));
             let json = serde_json::to_string(&l).unwrap();
             assert_eq!(json, format!("\"{}\"", l.as_str()));
         }
         assert_eq!(Language::parse("C++"), Some(Language::Cpp));
         assert_eq!(Language::parse("cobol"), None);
+    }
+
+    #[test]
+    fn every_multipl_e_key_parses() {
+        for key in [
+            "cpp",
+            "cs",
+            "d",
+            "elixir",
+            "go_test.go",
+            "hs",
+            "java",
+            "jl",
+            "js",
+            "lua",
+            "ml",
+            "php",
+            "pl",
+            "py",
+            "r",
+            "rb",
+            "rkt",
+            "rs",
+            "scala",
+            "sh",
+            "swift",
+            "ts",
+        ] {
+            assert!(Language::parse(key).is_some(), "{key}");
+        }
     }
 }

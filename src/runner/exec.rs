@@ -16,7 +16,7 @@ use crate::grade::summary::{Summary, SummaryBuilder};
 use crate::problem::ProblemSet;
 use crate::problem::samples::{Sample, SampleReader};
 use crate::sandbox::Limits;
-use crate::sandbox::wasm::WasmSandbox;
+use crate::sandbox::router::Router;
 
 pub struct ExecOptions {
     pub problems: PathBuf,
@@ -214,7 +214,7 @@ fn check_resume(out: &Path, manifest: &ExecManifest) -> Result<(), RunError> {
 
 pub fn run_exec(
     opts: &ExecOptions,
-    sandbox: Arc<WasmSandbox>,
+    sandbox: Arc<Router>,
     cancel: &Cancel,
     on_event: &mut dyn FnMut(Event<'_>),
 ) -> Result<ExecOutcome, RunError> {

@@ -4,6 +4,8 @@
 //! WASM implementation (wasmtime/WASI) lives in [`wasm`].
 
 pub mod pipe;
+pub mod process;
+pub mod router;
 pub mod wasm;
 
 use std::time::Duration;
@@ -163,4 +165,32 @@ mod duration_ms {
 /// Lossy UTF-8: program output may be anything, results must stay valid JSON.
 pub fn lossy(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// A per-run random marker the harness prints once the tests completed.
+pub struct Nonce(pub String);
+
+impl Nonce {
+    pub fn new() -> Nonce {
+        use std::hash::{BuildHasher, Hasher};
+        // RandomState keys come from the OS and differ per instance: two of them give 128
+        // bits no program can guess in advance.
+        let bits = || {
+            std::collections::hash_map::RandomState::new()
+                .build_hasher()
+                .finish()
+        };
+        Nonce(format!("passk-done-{:016x}{:016x}", bits(), bits()))
+    }
+
+    /// Removes the trailing marker line; true when it was there.
+    pub fn strip_from(&self, stdout: &mut String) -> bool {
+        let marker = format!("\n{}\n", self.0);
+        if stdout.ends_with(&marker) {
+            stdout.truncate(stdout.len() - marker.len());
+            true
+        } else {
+            false
+        }
+    }
 }

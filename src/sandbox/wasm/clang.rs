@@ -9,7 +9,8 @@ use std::time::Duration;
 
 use wasmtime::{Engine, Module};
 
-use super::command::{CommandGuest, Nonce};
+use super::command::CommandGuest;
+use crate::sandbox::Nonce;
 use crate::lang::Language;
 use crate::outcome::Outcome;
 use crate::sandbox::{Execution, Limits, lossy};

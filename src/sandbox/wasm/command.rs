@@ -9,40 +9,12 @@ use wasmtime::{Engine, Linker, Module};
 use super::classify::{self, Ended};
 use super::state::{CommandState, wasi_builder};
 use crate::outcome::Outcome;
+use crate::sandbox::Nonce;
 use crate::sandbox::{Execution, Limits};
 
 pub struct CommandGuest {
     pre: wasmtime::InstancePre<CommandState>,
 }
-
-/// A per-run random marker the harness prints once the tests completed.
-pub struct Nonce(pub String);
-
-impl Nonce {
-    pub fn new() -> Nonce {
-        use std::hash::{BuildHasher, Hasher};
-        // RandomState keys come from the OS and differ per instance: two of them give 128
-        // bits no program can guess in advance.
-        let bits = || {
-            std::collections::hash_map::RandomState::new()
-                .build_hasher()
-                .finish()
-        };
-        Nonce(format!("passk-done-{:016x}{:016x}", bits(), bits()))
-    }
-
-    /// Removes the trailing marker line; true when it was there.
-    pub fn strip_from(&self, stdout: &mut String) -> bool {
-        let marker = format!("\n{}\n", self.0);
-        if stdout.ends_with(&marker) {
-            stdout.truncate(stdout.len() - marker.len());
-            true
-        } else {
-            false
-        }
-    }
-}
-
 impl CommandGuest {
     pub fn new(engine: &Engine, module: &Module, _bytes: &[u8]) -> wasmtime::Result<Self> {
         let mut linker = Linker::<CommandState>::new(engine);

@@ -148,6 +148,7 @@ impl WasmSandbox {
             Language::Python => self.python().err(),
             Language::JavaScript => self.quickjs().err(),
             Language::C | Language::Cpp => clang::unavailable(language),
+            other => Some(format!("no WASM guest for {other}: use the process sandbox")),
         }
     }
 
@@ -167,6 +168,7 @@ impl WasmSandbox {
             ),
             Language::JavaScript => format!("quickjs {}", sha(&self.paths.quickjs())),
             Language::C | Language::Cpp => clang::version(),
+            _ => "none".into(),
         }
     }
 
@@ -238,6 +240,10 @@ impl Sandbox for WasmSandbox {
                 )
                 .await
             }
+            other => Execution::verdict(
+                crate::outcome::Outcome::ToolchainMissing,
+                format!("no WASM guest for {other}: use the process sandbox"),
+            ),
         }
     }
 }

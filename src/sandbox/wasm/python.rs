@@ -8,7 +8,8 @@ use wasmtime::component::{Component, Linker};
 use wasmtime_wasi::ResourceTable;
 
 use super::classify::{self, Ended};
-use super::command::{CommandGuest, Nonce};
+use super::command::CommandGuest;
+use crate::sandbox::Nonce;
 use super::state::{ComponentState, wasi_builder};
 use crate::outcome::Outcome;
 use crate::sandbox::{Execution, Limits, Program};

@@ -1,0 +1,174 @@
+//! Language definitions of the process sandbox: the data in `sandboxes/languages.toml`
+//! (embedded at build time), parsed and checked once.
+
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+
+use crate::lang::Language;
+
+const LANGUAGES_TOML: &str = include_str!("../../../sandboxes/languages.toml");
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    defaults: Defaults,
+    language: BTreeMap<String, RawDef>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Defaults {
+    work_mb: u64,
+    threads: u64,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDef {
+    file: String,
+    #[serde(default)]
+    compile: Option<Vec<String>>,
+    run: Vec<String>,
+    version: Vec<String>,
+    #[serde(default)]
+    apt: Vec<String>,
+    #[serde(default)]
+    env: BTreeMap<String, String>,
+    #[serde(default)]
+    binds: Vec<String>,
+    #[serde(default)]
+    sysroot: Option<Vec<String>>,
+    work_mb: Option<u64>,
+    threads: Option<u64>,
+    #[serde(default)]
+    compile_error: Vec<String>,
+    #[serde(default)]
+    syntax_error: Vec<String>,
+    #[serde(default)]
+    assertion: Vec<String>,
+    #[serde(default)]
+    memory: Vec<String>,
+    #[serde(default)]
+    fail_output: Vec<String>,
+    #[serde(default)]
+    fail_on_stderr: bool,
+    #[serde(default)]
+    silent_failure_is_wrong_answer: bool,
+    epilogue: Option<String>,
+    check_pass: Option<String>,
+    check_fail: Option<String>,
+    unavailable: Option<String>,
+}
+
+/// How one language is compiled and run in the process sandbox.
+#[derive(Debug, Clone)]
+pub struct LanguageDef {
+    pub language: Language,
+    pub file: String,
+    pub compile: Option<Vec<String>>,
+    pub run: Vec<String>,
+    pub version: Vec<String>,
+    pub apt: Vec<String>,
+    pub env: BTreeMap<String, String>,
+    pub binds: Vec<String>,
+    pub sysroot: Option<Vec<String>>,
+    pub work_mb: u64,
+    pub threads: u64,
+    pub compile_error: Vec<String>,
+    pub syntax_error: Vec<String>,
+    pub assertion: Vec<String>,
+    pub memory: Vec<String>,
+    pub fail_output: Vec<String>,
+    pub fail_on_stderr: bool,
+    pub silent_failure_is_wrong_answer: bool,
+    pub epilogue: Option<String>,
+    pub check_pass: Option<String>,
+    pub check_fail: Option<String>,
+    /// Why this language cannot be installed here at all.
+    pub unavailable: Option<String>,
+}
+
+impl LanguageDef {
+    /// The command whose binary must exist for this language to run (compiler first).
+    pub fn tool(&self) -> &str {
+        self.compile
+            .as_ref()
+            .and_then(|c| c.first())
+            .unwrap_or(&self.run[0])
+    }
+}
+
+/// Every language definition, parsed once. The file is part of the binary, so a parse
+/// error is a bug caught by the unit test below, never a user's problem.
+pub fn all() -> &'static BTreeMap<Language, LanguageDef> {
+    static DEFS: OnceLock<BTreeMap<Language, LanguageDef>> = OnceLock::new();
+    DEFS.get_or_init(|| parse(LANGUAGES_TOML).expect("sandboxes/languages.toml is valid"))
+}
+
+pub fn get(language: Language) -> Option<&'static LanguageDef> {
+    all().get(&language)
+}
+
+fn parse(text: &str) -> Result<BTreeMap<Language, LanguageDef>, String> {
+    let file: File = toml::from_str(text).map_err(|e| e.to_string())?;
+    let mut out = BTreeMap::new();
+    for (name, raw) in file.language {
+        let language =
+            Language::parse(&name).ok_or_else(|| format!("unknown language `{name}`"))?;
+        if raw.run.is_empty() || raw.version.is_empty() {
+            return Err(format!("{name}: `run` and `version` must not be empty"));
+        }
+        if let Some(e) = &raw.epilogue
+            && !e.contains("{nonce}")
+        {
+            return Err(format!("{name}: `epilogue` must print {{nonce}}"));
+        }
+        out.insert(
+            language,
+            LanguageDef {
+                language,
+                file: raw.file,
+                compile: raw.compile,
+                run: raw.run,
+                version: raw.version,
+                apt: raw.apt,
+                env: raw.env,
+                binds: raw.binds,
+                sysroot: raw.sysroot,
+                work_mb: raw.work_mb.unwrap_or(file.defaults.work_mb),
+                threads: raw.threads.unwrap_or(file.defaults.threads),
+                compile_error: raw.compile_error,
+                syntax_error: raw.syntax_error,
+                assertion: raw.assertion,
+                memory: raw.memory,
+                fail_output: raw.fail_output,
+                fail_on_stderr: raw.fail_on_stderr,
+                silent_failure_is_wrong_answer: raw.silent_failure_is_wrong_answer,
+                epilogue: raw.epilogue,
+                check_pass: raw.check_pass,
+                check_fail: raw.check_fail,
+                unavailable: raw.unavailable,
+            },
+        );
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_language_has_a_definition() {
+        let defs = all();
+        for &l in Language::ALL {
+            let d = defs.get(&l).unwrap_or_else(|| panic!("{l} has no definition"));
+            if d.unavailable.is_none() {
+                assert!(!d.apt.is_empty(), "{l}: no apt packages");
+                assert!(d.check_pass.is_some() && d.check_fail.is_some(), "{l}: no checks");
+            }
+        }
+    }
+}

@@ -1,0 +1,276 @@
+//! The supervisor: passk itself, started inside bubblewrap as the sandbox's PID 1
+//! (`passk __supervise`). It writes the program's files, runs each step (compile, run) with
+//! that step's rlimits, output caps and deadline, and after every step kills every other
+//! process in the namespace — stopped, daemonized or re-parented ones included — so nothing
+//! survives a step. It talks to the host over its own stdin (a [`Spec`]) and stdout (the
+//! [`StepResult`]s as JSON); the program never sees those two descriptors.
+
+use std::io::{Read, Write};
+use std::os::unix::process::{CommandExt, ExitStatusExt};
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+
+/// What the host asks the supervisor to do.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Spec {
+    /// Files to create in the work dir (relative paths).
+    pub files: Vec<FileSpec>,
+    /// Run in order; a step that does not exit 0 stops the sequence.
+    pub steps: Vec<StepSpec>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FileSpec {
+    pub path: String,
+    pub content: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct StepSpec {
+    pub name: String,
+    pub argv: Vec<String>,
+    pub wall_ms: u64,
+    /// RLIMIT_CPU, seconds.
+    pub cpu_s: u64,
+    /// RLIMIT_DATA: private writable memory (heap, anonymous mappings). Unlike RLIMIT_AS it
+    /// does not count address space that runtimes reserve without using (the JVM, V8, GHC).
+    pub data_bytes: u64,
+    pub fsize_bytes: u64,
+    pub nofile: u64,
+    pub nproc: u64,
+    pub output_bytes: usize,
+    #[serde(default)]
+    pub stdin: Option<String>,
+}
+
+/// How one step ended.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct StepResult {
+    pub name: String,
+    pub exit_code: Option<i32>,
+    pub signal: Option<i32>,
+    pub timed_out: bool,
+    pub output_limit: bool,
+    pub wall_ms: f64,
+    pub stdout: String,
+    pub stderr: String,
+    pub stdout_truncated: bool,
+    pub stderr_truncated: bool,
+    /// The step could not be started at all (missing binary): a harness fault.
+    pub spawn_error: Option<String>,
+}
+
+impl StepResult {
+    pub fn succeeded(&self) -> bool {
+        self.exit_code == Some(0) && !self.timed_out && !self.output_limit
+    }
+}
+
+/// Entry point of `passk __supervise`: reads a [`Spec`] on stdin, answers on stdout.
+pub fn main() -> i32 {
+    let mut input = String::new();
+    if let Err(e) = std::io::stdin().read_to_string(&mut input) {
+        eprintln!("passk supervisor: reading the spec: {e}");
+        return 2;
+    }
+    let spec: Spec = match serde_json::from_str(&input) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("passk supervisor: bad spec: {e}");
+            return 2;
+        }
+    };
+    for f in &spec.files {
+        if let Err(e) = std::fs::write(&f.path, &f.content) {
+            eprintln!("passk supervisor: writing {}: {e}", f.path);
+            return 2;
+        }
+    }
+    let mut results = Vec::new();
+    for step in &spec.steps {
+        let r = run_step(step);
+        let ok = r.succeeded();
+        results.push(r);
+        if !ok {
+            break;
+        }
+    }
+    let out = serde_json::to_string(&results).expect("results serialize");
+    let mut stdout = std::io::stdout().lock();
+    if stdout.write_all(out.as_bytes()).is_err() || stdout.flush().is_err() {
+        return 2;
+    }
+    0
+}
+
+fn run_step(step: &StepSpec) -> StepResult {
+    let mut result = StepResult {
+        name: step.name.clone(),
+        ..Default::default()
+    };
+    let Some((program, args)) = step.argv.split_first() else {
+        result.spawn_error = Some("empty command".into());
+        return result;
+    };
+    let limits = [
+        (libc::RLIMIT_CPU, step.cpu_s),
+        (libc::RLIMIT_DATA, step.data_bytes),
+        (libc::RLIMIT_FSIZE, step.fsize_bytes),
+        (libc::RLIMIT_NOFILE, step.nofile),
+        (libc::RLIMIT_NPROC, step.nproc),
+        (libc::RLIMIT_CORE, 0),
+    ];
+    let mut cmd = Command::new(program);
+    cmd.args(args)
+        .stdin(if step.stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    // SAFETY: only async-signal-safe calls (setsid, setrlimit) between fork and exec.
+    unsafe {
+        cmd.pre_exec(move || {
+            libc::setsid();
+            for (resource, value) in limits {
+                // Without capabilities a hard limit can only be lowered: clamp to the
+                // current one. RLIMIT_CPU's soft limit signals SIGXCPU a second before the
+                // hard one kills, so a timeout is told apart from other SIGKILLs.
+                let mut cur = libc::rlimit {
+                    rlim_cur: 0,
+                    rlim_max: 0,
+                };
+                libc::getrlimit(resource, &mut cur);
+                let hard_wanted = if resource == libc::RLIMIT_CPU {
+                    value.saturating_add(1)
+                } else {
+                    value
+                };
+                let hard = hard_wanted.min(cur.rlim_max);
+                let lim = libc::rlimit {
+                    rlim_cur: value.min(hard),
+                    rlim_max: hard,
+                };
+                if libc::setrlimit(resource, &lim) != 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+            }
+            Ok(())
+        });
+    }
+    let start = Instant::now();
+    let mut child = match cmd.spawn() {
+        Ok(c) => c,
+        Err(e) => {
+            result.spawn_error = Some(format!("cannot start `{program}`: {e}"));
+            return result;
+        }
+    };
+    let pgid = child.id() as i32;
+    if let (Some(mut stdin), Some(data)) = (child.stdin.take(), step.stdin.clone()) {
+        // A program that never reads its stdin must not block the supervisor.
+        std::thread::spawn(move || {
+            let _ = stdin.write_all(data.as_bytes());
+        });
+    }
+    let overflow = Arc::new(AtomicBool::new(false));
+    let out = spawn_reader(child.stdout.take(), step.output_bytes, overflow.clone());
+    let err = spawn_reader(child.stderr.take(), step.output_bytes, overflow.clone());
+    let deadline = start + Duration::from_millis(step.wall_ms);
+    let mut pause = Duration::from_micros(200);
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(s)) => break Some(s),
+            Ok(None) => {}
+            Err(_) => break None,
+        }
+        if overflow.load(Ordering::SeqCst) {
+            result.output_limit = true;
+            signal_all(pgid);
+            break child.wait().ok();
+        }
+        if Instant::now() >= deadline {
+            result.timed_out = true;
+            signal_all(pgid);
+            break child.wait().ok();
+        }
+        std::thread::sleep(pause);
+        pause = (pause * 2).min(Duration::from_millis(5));
+    };
+    result.wall_ms = start.elapsed().as_secs_f64() * 1000.0;
+    // Whatever the program left behind — daemons, stopped children — dies with the step.
+    signal_all(pgid);
+    reap_all();
+    let (stdout, stdout_truncated) = out.join().unwrap_or_default();
+    let (stderr, stderr_truncated) = err.join().unwrap_or_default();
+    if overflow.load(Ordering::SeqCst) {
+        result.output_limit = true;
+    }
+    result.stdout = String::from_utf8_lossy(&stdout).into_owned();
+    result.stderr = String::from_utf8_lossy(&stderr).into_owned();
+    result.stdout_truncated = stdout_truncated;
+    result.stderr_truncated = stderr_truncated;
+    if let Some(s) = status {
+        result.exit_code = s.code();
+        result.signal = s.signal();
+    }
+    result
+}
+
+type Reader = std::thread::JoinHandle<(Vec<u8>, bool)>;
+
+/// Drains a pipe, keeping at most `cap` bytes; past the cap it raises `overflow` and keeps
+/// draining so the writer is never blocked while it is being killed.
+fn spawn_reader(pipe: Option<impl Read + Send + 'static>, cap: usize, overflow: Arc<AtomicBool>) -> Reader {
+    std::thread::spawn(move || {
+        let mut kept = Vec::new();
+        let mut truncated = false;
+        let Some(mut pipe) = pipe else {
+            return (kept, truncated);
+        };
+        let mut buf = [0u8; 16384];
+        loop {
+            match pipe.read(&mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => {
+                    let room = cap.saturating_sub(kept.len());
+                    kept.extend_from_slice(&buf[..n.min(room)]);
+                    if n > room {
+                        truncated = true;
+                        overflow.store(true, Ordering::SeqCst);
+                    }
+                }
+            }
+        }
+        (kept, truncated)
+    })
+}
+
+/// Kills every process this step may have left. As the namespace's PID 1 the supervisor
+/// can signal all of them at once (`kill(-1)` spares only itself); without a namespace
+/// (`--unsafe-no-isolation`) only the step's session can be reached.
+fn signal_all(pgid: i32) {
+    // SAFETY: plain syscalls on process ids we own.
+    unsafe {
+        if libc::getpid() == 1 {
+            libc::kill(-1, libc::SIGKILL);
+        } else {
+            libc::kill(-pgid, libc::SIGKILL);
+        }
+    }
+}
+
+/// As PID 1, reaps everything killed or re-parented to us, so no zombie outlives a step.
+fn reap_all() {
+    // SAFETY: waitpid on our own children.
+    unsafe {
+        if libc::getpid() == 1 {
+            while libc::waitpid(-1, std::ptr::null_mut(), 0) > 0 {}
+        }
+    }
+}
