@@ -26,6 +26,14 @@ pub struct SelfcheckArgs {
     /// A sanitized MBPP JSON file to check.
     #[arg(long)]
     pub mbpp_sanitized: Vec<PathBuf>,
+    /// A MultiPL-E folder (humaneval-<lang>-reworded.jsonl.gz files): hand-written correct
+    /// and known-bad completions are checked in every language that can run here
+    /// [default with --datasets: DIR/multipl-e]
+    #[arg(long)]
+    pub multipl_e: Option<PathBuf>,
+    /// Only these languages in the MultiPL-E check (comma-separated: rust,go,java or rs,…).
+    #[arg(long, value_delimiter = ',', value_parser = parse_language)]
+    pub langs: Vec<crate::lang::Language>,
     /// Print the reports as JSON.
     #[arg(long)]
     pub json: bool,
@@ -50,13 +58,22 @@ pub fn run(args: SelfcheckArgs) -> anyhow::Result<i32> {
             }
         }
     }
-    if files.is_empty() {
+    let multipl_e = args.multipl_e.clone().or_else(|| {
+        args.datasets
+            .as_ref()
+            .map(|d| d.join("multipl-e"))
+            .filter(|d| d.is_dir())
+    });
+    if files.is_empty() && multipl_e.is_none() {
         anyhow::bail!(
-            "nothing to check: pass --datasets DIR, or --humaneval / --mbpp / --mbpp-sanitized FILE"
+            "nothing to check: pass --datasets DIR, or --humaneval / --mbpp / --mbpp-sanitized \
+             FILE, or --multipl-e DIR"
         );
     }
     let sandbox = Arc::new(args.sandbox.sandbox()?);
-    if let Some(why) = sandbox.unavailable(crate::lang::Language::Python) {
+    if !files.is_empty()
+        && let Some(why) = sandbox.unavailable(crate::lang::Language::Python)
+    {
         eprintln!("selfcheck: python cannot run here: {why}");
         return Ok(exit_codes::SELFCHECK_FAILED);
     }
@@ -85,6 +102,25 @@ pub fn run(args: SelfcheckArgs) -> anyhow::Result<i32> {
             return Ok(exit_codes::INTERRUPTED);
         }
     }
+    if let Some(dir) = &multipl_e {
+        let json = args.json;
+        reports.extend(crate::selfcheck::languages::check(
+            dir,
+            &args.langs,
+            sandbox.clone(),
+            &limits,
+            args.sandbox.workers(),
+            &cancel,
+            &mut |r| {
+                if !json {
+                    print!("{}", render(r));
+                }
+            },
+        ));
+        if cancel.is_cancelled() {
+            return Ok(exit_codes::INTERRUPTED);
+        }
+    }
     if args.json {
         println!("{}", serde_json::to_string_pretty(&reports)?);
     }
@@ -98,9 +134,16 @@ pub fn run(args: SelfcheckArgs) -> anyhow::Result<i32> {
     Ok(exit_codes::SUCCESS)
 }
 
+fn parse_language(s: &str) -> Result<crate::lang::Language, String> {
+    crate::lang::Language::parse(s).ok_or_else(|| format!("unknown language `{s}`"))
+}
+
 pub fn render(r: &SetReport) -> String {
     use std::fmt::Write;
     let mut s = String::new();
+    if let Some(why) = &r.skipped {
+        return format!("selfcheck {}: skipped — {why}\n", r.name);
+    }
     let status = if r.ok() { "ok" } else { "FAILED" };
     let _ = writeln!(
         s,

@@ -4,6 +4,7 @@
 pub mod humaneval;
 pub mod jsonl;
 pub mod mbpp;
+pub mod multipl_e;
 pub mod samples;
 
 use std::collections::HashMap;
@@ -26,6 +27,11 @@ pub enum Assembly {
         imports: Vec<String>,
         setup: String,
         tests: Vec<String>,
+    },
+    /// `prompt + completion (cut at the first stop token) + "\n" + tests` (MultiPL-E).
+    MultiplE {
+        tests: String,
+        stop_tokens: Vec<String>,
     },
 }
 
@@ -61,6 +67,9 @@ impl Problem {
     pub fn solution(&self, code: &Code) -> String {
         match (code, &self.assembly) {
             (Code::Completion(c), Assembly::HumanEval { .. }) => format!("{}{}", self.prompt, c),
+            (Code::Completion(c), Assembly::MultiplE { stop_tokens, .. }) => {
+                format!("{}{}", self.prompt, multipl_e::truncate(c, stop_tokens))
+            }
             (Code::Completion(c), Assembly::Mbpp { .. }) => c.clone(),
             (Code::Solution(s), _) => s.clone(),
         }
@@ -97,6 +106,11 @@ impl Problem {
                 }
                 (p, at)
             }
+            Assembly::MultiplE { tests, .. } => {
+                let head = format!("{solution}\n");
+                let at = head.len();
+                (format!("{head}{tests}"), at)
+            }
         };
         Program {
             language: self.language,
@@ -111,7 +125,7 @@ impl Problem {
     /// The reference in sample form, when the benchmark has one.
     pub fn reference_code(&self) -> Option<Code> {
         self.reference.clone().map(|r| match self.assembly {
-            Assembly::HumanEval { .. } => Code::Completion(r),
+            Assembly::HumanEval { .. } | Assembly::MultiplE { .. } => Code::Completion(r),
             Assembly::Mbpp { .. } => Code::Solution(r),
         })
     }
@@ -188,6 +202,9 @@ impl ProblemSet {
         if has("entry_point") && has("test") && has("prompt") {
             let problems = humaneval::load(path, lines)?;
             Ok(ProblemSet::new(problems, "humaneval", sha256))
+        } else if has("name") && has("language") && has("tests") && has("stop_tokens") {
+            let problems = multipl_e::load(path, lines)?;
+            Ok(ProblemSet::new(problems, "multipl-e", sha256))
         } else if has("test_list") && has("code") {
             let problems = mbpp::load_full(path, lines)?;
             Ok(ProblemSet::new(problems, "mbpp", sha256))
@@ -201,7 +218,8 @@ impl ProblemSet {
                 message: format!(
                     "not a problems file passk knows: the first record has fields {keys:?}; \
                      expected HumanEval (task_id, prompt, entry_point, test), MBPP \
-                     (task_id, code, test_list) or sanitized MBPP (a JSON array)"
+                     (task_id, code, test_list), sanitized MBPP (a JSON array) or \
+                     MultiPL-E (name, language, prompt, tests, stop_tokens)"
                 ),
             })
         }

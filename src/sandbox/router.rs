@@ -67,7 +67,9 @@ impl Router {
         match self.choice {
             SandboxChoice::Wasm => "wasm",
             SandboxChoice::Process => "process",
-            SandboxChoice::Auto if self.wasm.unavailable(language).is_none() => "wasm",
+            // By language, not by what is installed: a missing guest is a loud
+            // `toolchain_missing` ("run passk setup"), never a silent change of sandbox.
+            SandboxChoice::Auto if WasmSandbox::has_guest(language) => "wasm",
             SandboxChoice::Auto => "process",
         }
     }

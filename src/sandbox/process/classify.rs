@@ -110,8 +110,11 @@ fn run_outcome(ctx: &Context<'_>, r: &StepResult) -> (Outcome, String) {
     if let Some(p) = any(&def.syntax_error, &r.stderr) {
         return (Outcome::SyntaxError, format!("{p}: {}", tail(r)));
     }
-    if let Some(p) = any(&def.compile_error, &r.stderr) {
+    if let Some(p) = any(&def.compile_error, &text) {
         return (Outcome::CompileError, format!("{p}: {}", tail(r)));
+    }
+    if let Some(p) = any(&def.runtime_error, &text) {
+        return (Outcome::RuntimeError, format!("{p}: {}", tail(r)));
     }
     if any(&def.assertion, &text).is_some() {
         return (Outcome::WrongAnswer, tail(r));

@@ -47,6 +47,8 @@ struct RawDef {
     #[serde(default)]
     syntax_error: Vec<String>,
     #[serde(default)]
+    runtime_error: Vec<String>,
+    #[serde(default)]
     assertion: Vec<String>,
     #[serde(default)]
     memory: Vec<String>,
@@ -78,6 +80,7 @@ pub struct LanguageDef {
     pub threads: u64,
     pub compile_error: Vec<String>,
     pub syntax_error: Vec<String>,
+    pub runtime_error: Vec<String>,
     pub assertion: Vec<String>,
     pub memory: Vec<String>,
     pub fail_output: Vec<String>,
@@ -141,6 +144,7 @@ fn parse(text: &str) -> Result<BTreeMap<Language, LanguageDef>, String> {
                 threads: raw.threads.unwrap_or(file.defaults.threads),
                 compile_error: raw.compile_error,
                 syntax_error: raw.syntax_error,
+                runtime_error: raw.runtime_error,
                 assertion: raw.assertion,
                 memory: raw.memory,
                 fail_output: raw.fail_output,

@@ -1,8 +1,8 @@
 //! C and C++ under WASM: clang `--target=wasm32-wasi` (Debian's clang, lld, wasi-libc and
 //! libc++ for wasm32), then the compiled module runs as a WASI command.
 //!
-//! The program's `main` is renamed so that passk's own `main` can print the completion
-//! nonce after it returns 0: `exit(0)` before the tests is then no pass.
+//! A pass is `main` returning 0: wasi-libc's start code then returns from `_start`, while
+//! `exit(0)` anywhere (before the tests in `main`, say) ends in `proc_exit` and is no pass.
 
 use std::process::Stdio;
 use std::time::Duration;
@@ -10,31 +10,9 @@ use std::time::Duration;
 use wasmtime::{Engine, Module};
 
 use super::command::CommandGuest;
-use crate::sandbox::Nonce;
 use crate::lang::Language;
 use crate::outcome::Outcome;
 use crate::sandbox::{Execution, Limits, lossy};
-
-const C_WRAPPER: &str = r#"
-#undef main
-#include <stdio.h>
-#include <string.h>
-int __passk_user_main(void);
-int main(int argc, char **argv) {
-    char nonce[64] = {0};
-    if (argc > 1) {
-        strncpy(nonce, argv[argc - 1], sizeof nonce - 1);
-        memset(argv[argc - 1], 0, strlen(argv[argc - 1]));
-    }
-    int rc = __passk_user_main();
-    if (rc == 0) {
-        fflush(stdout);
-        fprintf(stdout, "\n%s\n", nonce);
-        fflush(stdout);
-    }
-    return rc;
-}
-"#;
 
 fn compiler(language: Language) -> &'static str {
     if language == Language::Cpp {
@@ -92,6 +70,9 @@ fn probe(language: Language) -> Option<String> {
     }
 }
 
+/// `<bits/stdc++.h>` (GCC's) for libc++, so MultiPL-E's C++ prompts compile.
+const STDCXX_H: &str = include_str!("../../../sandboxes/wasm-include/bits/stdc++.h");
+
 fn flags(language: Language) -> Vec<&'static str> {
     let mut f = vec!["--target=wasm32-wasi", "-O2", "-w"];
     if language == Language::Cpp {
@@ -140,11 +121,10 @@ pub async fn run(
             );
         }
     };
-    let nonce = Nonce::new();
     guest
-        .run(vec!["program".into(), nonce.0.clone()], limits, wall)
+        .run(vec!["program".into()], limits, wall)
         .await
-        .judge(&nonce)
+        .judge_returned()
 }
 
 /// The compiler runs on the host, so a program must not make it read host files into its
@@ -175,16 +155,18 @@ async fn compile(language: Language, source: &str, limit: Duration) -> Result<Ve
         "c"
     };
     let src = dir.path().join(format!("program.{ext}"));
-    let wrapper = dir.path().join(format!("passk_main.{ext}"));
     let out = dir.path().join("program.wasm");
     std::fs::write(&src, source).map_err(|e| fault(format!("write source: {e}")))?;
-    std::fs::write(&wrapper, C_WRAPPER).map_err(|e| fault(format!("write wrapper: {e}")))?;
+    let include = dir.path().join("include");
+    std::fs::create_dir_all(include.join("bits"))
+        .and_then(|_| std::fs::write(include.join("bits/stdc++.h"), STDCXX_H))
+        .map_err(|e| fault(format!("write bits/stdc++.h: {e}")))?;
     let started = std::time::Instant::now();
     let child = tokio::process::Command::new(compiler(language))
         .args(flags(language))
-        .arg("-Dmain=__passk_user_main")
+        .arg("-isystem")
+        .arg(&include)
         .arg(&src)
-        .arg(&wrapper)
         .arg("-o")
         .arg(&out)
         .current_dir(dir.path())

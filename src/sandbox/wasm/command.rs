@@ -45,6 +45,7 @@ impl CommandGuest {
         };
         let ended = classify::bounded(wall, call).await;
         obs.settle(&mut store, limits);
+        let returned = matches!(ended, Ended::Returned(()));
         let (exec, exit) = match ended {
             Ended::Returned(()) => (obs.execution(Outcome::RuntimeError, ""), Some(0)),
             Ended::Failed(err) => match obs.failure(&err) {
@@ -56,6 +57,7 @@ impl CommandGuest {
         CommandEnd {
             exec,
             exit,
+            returned,
             memory_denied: obs.memory_denied,
         }
     }
@@ -66,6 +68,9 @@ impl CommandGuest {
 pub struct CommandEnd {
     pub exec: Execution,
     pub exit: Option<i32>,
+    /// `_start` returned without calling `proc_exit`: wasi-libc's start code does that when
+    /// `main` returns 0, while `exit(0)` anywhere goes through `proc_exit`.
+    pub returned: bool,
     pub memory_denied: bool,
 }
 
@@ -74,8 +79,23 @@ impl CommandEnd {
         CommandEnd {
             exec,
             exit: None,
+            returned: false,
             memory_denied: false,
         }
+    }
+
+    /// The final verdict for C and C++: `main` must return 0; a program that calls
+    /// `exit(0)` (for instance before the tests in `main` ran) has not passed.
+    pub fn judge_returned(self) -> Execution {
+        if self.returned {
+            let mut exec = self.exec;
+            exec.outcome = Outcome::Passed;
+            exec.exit_code = Some(0);
+            exec.detail.clear();
+            return exec;
+        }
+        // A nonce nobody printed: an exit with status 0 is then an early exit.
+        self.judge(&Nonce(String::new()))
     }
 
     /// The final verdict for guests whose harness prints `nonce` after the tests.
@@ -130,6 +150,9 @@ pub fn judge_exit(mut exec: Execution, code: i32, nonce: &Nonce, memory_denied: 
     exec
 }
 
+/// Node's `require('node:assert')` for QuickJS, so Node-style tests run in the guest.
+const PRELUDE: &str = include_str!("../../../sandboxes/quickjs-prelude.js");
+
 pub async fn run_javascript(
     guest: &CommandGuest,
     source: &str,
@@ -138,7 +161,7 @@ pub async fn run_javascript(
 ) -> Execution {
     let nonce = Nonce::new();
     let script = format!(
-        "{source}\n;std.out.puts(\"\\n{n}\\n\");std.out.flush();\n",
+        "{PRELUDE}\n{source}\n;std.out.puts(\"\\n{n}\\n\");std.out.flush();\n",
         n = nonce.0
     );
     let args = vec![

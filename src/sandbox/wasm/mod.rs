@@ -141,6 +141,14 @@ impl WasmSandbox {
         self.command_guest(&self.quickjs, self.paths.quickjs())
     }
 
+    /// True for the languages passk has a WASM guest for.
+    pub fn has_guest(language: Language) -> bool {
+        matches!(
+            language,
+            Language::Python | Language::JavaScript | Language::C | Language::Cpp
+        )
+    }
+
     /// Why `language` cannot run here, or `None` when it can.
     pub fn unavailable(&self, language: Language) -> Option<String> {
         match language {

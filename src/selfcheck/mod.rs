@@ -9,6 +9,8 @@ use std::time::Duration;
 
 use serde::Serialize;
 
+pub mod languages;
+
 use crate::outcome::Outcome;
 use crate::problem::{Assembly, Code, Problem, ProblemSet};
 use crate::runner::{Cancel, Job, Reuse, execute};
@@ -25,6 +27,10 @@ pub enum Variant {
     Raises,
     InfiniteLoop,
     ExitZero,
+    /// Per-language bad completions (see `languages`).
+    WrongAnswer,
+    SyntaxError,
+    RuntimeError,
 }
 
 impl Variant {
@@ -36,6 +42,9 @@ impl Variant {
             Variant::Raises => "raises",
             Variant::InfiniteLoop => "infinite_loop",
             Variant::ExitZero => "exit_zero",
+            Variant::WrongAnswer => "wrong_answer",
+            Variant::SyntaxError => "syntax_error",
+            Variant::RuntimeError => "runtime_error",
         }
     }
 
@@ -49,6 +58,9 @@ impl Variant {
             }
             Variant::Raises | Variant::ExitZero => &[Outcome::RuntimeError],
             Variant::InfiniteLoop => &[Outcome::Timeout],
+            Variant::WrongAnswer => &[Outcome::WrongAnswer],
+            Variant::SyntaxError => &[Outcome::SyntaxError, Outcome::CompileError],
+            Variant::RuntimeError => &[Outcome::RuntimeError],
         }
     }
 
@@ -75,6 +87,7 @@ fn bad_code(problem: &Problem, v: Variant) -> Option<Code> {
         Variant::Raises => "    raise RuntimeError('passk selfcheck: known-bad')\n",
         Variant::InfiniteLoop => "    while True:\n        pass\n",
         Variant::ExitZero => "    import sys\n    sys.exit(0)\n",
+        Variant::WrongAnswer | Variant::SyntaxError | Variant::RuntimeError => return None,
     };
     match problem.assembly {
         Assembly::HumanEval { .. } => Some(Code::Completion(body.to_string())),
@@ -86,6 +99,8 @@ fn bad_code(problem: &Problem, v: Variant) -> Option<Code> {
                 "def {entry}(*args, **kwargs):\n{body}"
             )))
         }
+        // Bad code for other languages is written per language (see `langcheck`).
+        Assembly::MultiplE { .. } => None,
     }
 }
 
@@ -100,6 +115,9 @@ pub struct Failure {
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct SetReport {
     pub name: String,
+    /// Why this set was not checked at all (its language cannot run here).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub skipped: Option<String>,
     pub problems: usize,
     /// Variant → (checked, right).
     pub checked: BTreeMap<String, (usize, usize)>,
@@ -108,6 +126,9 @@ pub struct SetReport {
 
 impl SetReport {
     pub fn ok(&self) -> bool {
+        if self.skipped.is_some() {
+            return true;
+        }
         self.failures.is_empty() && self.checked.values().all(|(n, _)| *n > 0)
     }
 }
@@ -150,6 +171,28 @@ pub fn check_set(
         problems: set.len(),
         ..Default::default()
     };
+    let checks = jobs.into_iter().zip(variants).collect();
+    run_checks(&mut report, checks, sandbox, workers, cancel, on_done);
+    report
+}
+
+/// Executes `checks` (each job with the variant it is) and records right and wrong verdicts.
+pub(crate) fn run_checks(
+    report: &mut SetReport,
+    checks: Vec<(Job, (String, Variant))>,
+    sandbox: Arc<Router>,
+    workers: usize,
+    cancel: &Cancel,
+    on_done: &mut dyn FnMut(),
+) {
+    let (jobs, variants): (Vec<Job>, Vec<(String, Variant)>) = checks
+        .into_iter()
+        .enumerate()
+        .map(|(i, (mut j, v))| {
+            j.sample_index = i;
+            (j, v)
+        })
+        .unzip();
     execute(
         sandbox,
         jobs.into_iter(),
@@ -176,7 +219,6 @@ pub fn check_set(
     report
         .failures
         .sort_by(|a, b| (&a.task_id, a.variant).cmp(&(&b.task_id, b.variant)));
-    report
 }
 
 /// How many jobs [`check_set`] will run for a set (for progress bars).

@@ -1,0 +1,74 @@
+// Prepended to every JavaScript program run in the WASM guest (QuickJS): the part of Node's
+// `require('node:assert')` that benchmark tests use (MultiPL-E, HumanEval-X), so the same
+// test file gives the same verdict here and under Node in the process sandbox.
+globalThis.require = (function () {
+  class AssertionError extends Error {
+    constructor(message) {
+      super(message);
+      this.name = 'AssertionError';
+      this.code = 'ERR_ASSERTION';
+    }
+  }
+  const show = (v) => {
+    try {
+      return JSON.stringify(v);
+    } catch (e) {
+      return String(v);
+    }
+  };
+  const fail = (message, actual, expected, op) => {
+    if (message instanceof Error) throw message;
+    throw new AssertionError(message || `${show(actual)} ${op} ${show(expected)}`);
+  };
+  const same = (a, b, strict) => (strict ? Object.is(a, b) : a == b || (a !== a && b !== b));
+  function deep(a, b, strict) {
+    if (same(a, b, strict)) return true;
+    if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+    if (strict && Object.getPrototypeOf(a) !== Object.getPrototypeOf(b)) return false;
+    if (Array.isArray(a) !== Array.isArray(b)) return false;
+    if (a instanceof Date && b instanceof Date) return a.getTime() === b.getTime();
+    if (a instanceof Map || a instanceof Set) {
+      if (!(b instanceof Map || b instanceof Set) || a.size !== b.size) return false;
+      const xs = [...a.entries()];
+      return xs.every(([k, v]) => (a instanceof Map ? b.has(k) && deep(v, b.get(k), strict) : b.has(k)));
+    }
+    const ka = Object.keys(a);
+    const kb = Object.keys(b);
+    if (ka.length !== kb.length) return false;
+    return ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && deep(a[k], b[k], strict));
+  }
+  function make(strict) {
+    const assert = (value, message) => {
+      if (!value) fail(message, value, true, '==');
+    };
+    assert.ok = assert;
+    assert.equal = (a, b, m) => (same(a, b, strict) ? undefined : fail(m, a, b, strict ? '===' : '=='));
+    assert.notEqual = (a, b, m) => (same(a, b, strict) ? fail(m, a, b, '!=') : undefined);
+    assert.strictEqual = (a, b, m) => (Object.is(a, b) ? undefined : fail(m, a, b, '==='));
+    assert.notStrictEqual = (a, b, m) => (Object.is(a, b) ? fail(m, a, b, '!==') : undefined);
+    assert.deepEqual = (a, b, m) => (deep(a, b, strict) ? undefined : fail(m, a, b, 'deepEqual'));
+    assert.notDeepEqual = (a, b, m) => (deep(a, b, strict) ? fail(m, a, b, 'notDeepEqual') : undefined);
+    assert.deepStrictEqual = (a, b, m) => (deep(a, b, true) ? undefined : fail(m, a, b, 'deepStrictEqual'));
+    assert.notDeepStrictEqual = (a, b, m) => (deep(a, b, true) ? fail(m, a, b, 'notDeepStrictEqual') : undefined);
+    assert.throws = (fn, _expected, m) => {
+      try {
+        fn();
+      } catch (e) {
+        return;
+      }
+      fail(typeof _expected === 'string' ? _expected : m || 'Missing expected exception.');
+    };
+    assert.fail = (m) => fail(m || 'Failed');
+    assert.AssertionError = AssertionError;
+    return assert;
+  }
+  const loose = make(false);
+  const strict = make(true);
+  loose.strict = strict;
+  strict.strict = strict;
+  return function require(name) {
+    if (name === 'assert' || name === 'node:assert') return loose;
+    if (name === 'assert/strict' || name === 'node:assert/strict') return strict;
+    throw new Error(`Cannot find module '${name}': the WASM JavaScript guest provides only node:assert (use --sandbox process for Node.js)`);
+  };
+})();
