@@ -15,12 +15,12 @@ APT_PACKAGES := clang lld wasi-libc libclang-rt-14-dev-wasm32 libc++-14-dev-wasm
                 chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test deps build setup bench lint clean-cache
+.PHONY: run test deps build setup setup-langs bench lint clean-cache
 
 run: setup
 	$(PASSK) exec --problems problems/demo/problems.jsonl --samples problems/demo/samples.jsonl --out $(RUN_OUT) --timeout 3
 
-test: setup
+test: setup-langs
 	cargo test --release
 	$(PASSK) selfcheck --datasets $(DATASETS)
 
@@ -39,6 +39,11 @@ build: deps
 # pre-initialized Python guest; a no-op when everything is there and verified.
 setup: build
 	$(PASSK) setup
+
+# The process sandbox's toolchains for every language that installs here (Debian packages
+# listed in sandboxes/languages.toml, plus bubblewrap); `make test` checks them all.
+setup-langs: setup
+	$(PASSK) setup --langs all
 
 bench: setup
 	$(PASSK) bench --datasets $(DATASETS)

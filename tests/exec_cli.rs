@@ -482,3 +482,44 @@ fn rescoring_the_same_samples_executes_nothing() {
     );
     assert_eq!(reused(&third), 0);
 }
+
+#[test]
+fn without_bubblewrap_the_process_sandbox_refuses_unless_told_to_run_unisolated() {
+    let tmp = tempfile::tempdir().unwrap();
+    let problems = tmp.path().join("p.jsonl");
+    std::fs::write(
+        &problems,
+        r#"{"name": "add", "language": "sh", "prompt": "add() {\n", "tests": "}\n[[ $(add 1 2) = 3 ]]\n", "stop_tokens": ["\n}"]}"#,
+    )
+    .unwrap();
+    let samples = tmp.path().join("s.jsonl");
+    std::fs::write(&samples, r#"{"task_id": "add", "completion": "    echo $(( $1 + $2 ))\n}\nexit 9"}"#).unwrap();
+    // A PATH with bash but no bwrap: isolation cannot be set up.
+    let bin = tmp.path().join("bin");
+    std::fs::create_dir(&bin).unwrap();
+    std::os::unix::fs::symlink("/bin/bash", bin.join("bash")).unwrap();
+    let run = |out: &str, extra: &[&str]| {
+        Command::new(PASSK)
+            .args(["exec", "--no-cache", "--problems"])
+            .arg(&problems)
+            .arg("--samples")
+            .arg(&samples)
+            .arg("--out")
+            .arg(tmp.path().join(out))
+            .args(extra)
+            .env("CI", "true")
+            .env("PATH", &bin)
+            .output()
+            .unwrap()
+    };
+    let o = run("refused", &[]);
+    assert_eq!(o.status.code(), Some(4), "{}", text(&o));
+    assert!(text(&o).contains("--unsafe-no-isolation"), "{}", text(&o));
+    let r = std::fs::read_to_string(tmp.path().join("refused/results.jsonl")).unwrap();
+    assert!(r.contains("sandbox_error"), "{r}");
+
+    let o = run("unsafe", &["--unsafe-no-isolation"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let r = std::fs::read_to_string(tmp.path().join("unsafe/results.jsonl")).unwrap();
+    assert!(r.contains("\"passed\"") && r.contains("no isolation"), "{r}");
+}

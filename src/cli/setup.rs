@@ -4,14 +4,42 @@ use clap::Args;
 
 use crate::exit_codes;
 use crate::sandbox::wasm::{WasmOptions, WasmSandbox};
-use crate::setup::{Paths, setup_guests};
+use crate::lang::Language;
+use crate::setup::{Paths, setup_guests, toolchains};
 
 #[derive(Args)]
-pub struct SetupArgs {}
+pub struct SetupArgs {
+    /// Also install the toolchains of these process-sandbox languages from Debian packages
+    /// (apt-get, through sudo when not root), e.g. `--langs rust,go,java`, or `all`.
+    /// Languages with a WASM guest (python, javascript, c, cpp) need nothing more.
+    #[arg(long, value_delimiter = ',')]
+    pub langs: Vec<String>,
+}
 
-pub fn run(_args: SetupArgs) -> anyhow::Result<i32> {
+fn languages(names: &[String]) -> anyhow::Result<Vec<Language>> {
+    let mut out = Vec::new();
+    for n in names {
+        if n == "all" {
+            out.extend(Language::ALL.iter().copied());
+        } else {
+            out.push(Language::parse(n).ok_or_else(|| {
+                anyhow::anyhow!(
+                    "unknown language `{n}`; known: {}",
+                    Language::ALL.iter().map(|l| l.as_str()).collect::<Vec<_>>().join(", ")
+                )
+            })?);
+        }
+    }
+    Ok(out)
+}
+
+pub fn run(args: SetupArgs) -> anyhow::Result<i32> {
     let paths = Paths::from_env();
     eprintln!("passk setup: cache {}", paths.root.display());
+    let langs = languages(&args.langs)?;
+    if !langs.is_empty() {
+        toolchains::install(&langs, &mut |msg| eprintln!("  {msg}"))?;
+    }
     setup_guests(&paths, &mut |msg| eprintln!("  {msg}"))?;
     // Compile the guests for this machine now (cached), so that the first run does not pay
     // for it: both the default engine and the fuel-metering one of --deterministic.

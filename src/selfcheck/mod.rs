@@ -122,6 +122,9 @@ pub struct SetReport {
     /// Variant → (checked, right).
     pub checked: BTreeMap<String, (usize, usize)>,
     pub failures: Vec<Failure>,
+    /// Every verdict, keyed `task_id variant` (for comparing sandboxes; not serialized).
+    #[serde(skip)]
+    pub verdicts: BTreeMap<String, Outcome>,
 }
 
 impl SetReport {
@@ -201,6 +204,9 @@ pub(crate) fn run_checks(
         cancel,
         |r| {
             let (_, v) = variants[r.sample_index];
+            report
+                .verdicts
+                .insert(format!("{} {}", r.task_id, v.name()), r.execution.outcome);
             let entry = report.checked.entry(v.name().to_string()).or_default();
             entry.0 += 1;
             if v.expected().contains(&r.execution.outcome) {

@@ -4,6 +4,7 @@
 
 pub mod paths;
 pub mod pins;
+pub mod toolchains;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};

@@ -276,6 +276,8 @@ impl ProcessSandbox {
     ) -> Result<Vec<StepResult>, String> {
         let mut extra: Vec<PathBuf> = def.binds.iter().map(PathBuf::from).collect();
         extra.extend(tc.sysroot.clone());
+        // Without isolation the program gets a host temp dir, removed when the run ends.
+        let mut work_dir = None;
         let mut cmd = if self.isolation.is_some() {
             let mut c = bwrap::command(&bwrap::Mounts {
                 supervisor: &self.opts.supervisor,
@@ -287,7 +289,8 @@ impl ProcessSandbox {
         } else {
             let dir = tempfile::tempdir().map_err(|e| format!("work dir: {e}"))?;
             let mut c = std::process::Command::new(&self.opts.supervisor);
-            c.arg("__supervise").current_dir(dir.keep());
+            c.arg("__supervise").current_dir(dir.path());
+            work_dir = Some(dir);
             c
         };
         cmd.env_clear()
@@ -332,7 +335,9 @@ impl ProcessSandbox {
             let status = child.wait().await?;
             Ok::<_, std::io::Error>((out, err, status))
         };
-        let (out, err, status) = match tokio::time::timeout(budget, talk).await {
+        let answer = tokio::time::timeout(budget, talk).await;
+        drop(work_dir);
+        let (out, err, status) = match answer {
             Ok(Ok(r)) => r,
             Ok(Err(e)) => return Err(format!("talking to the sandbox supervisor: {e}")),
             Err(_) => return Err("the sandbox supervisor did not answer in time".into()),
