@@ -1,6 +1,16 @@
 // Prepended to every JavaScript program run in the WASM guest (QuickJS): the part of Node's
-// `require('node:assert')` that benchmark tests use (MultiPL-E, HumanEval-X), so the same
-// test file gives the same verdict here and under Node in the process sandbox.
+// `require('node:assert')` and `console` that benchmark tests use (MultiPL-E, HumanEval-X),
+// so the same test file gives the same verdict here and under Node in the process sandbox.
+(function () {
+  const toErr = (...m) => std.err.puts(m.map(String).join(' ') + '\n');
+  if (typeof console.error !== 'function') console.error = toErr;
+  if (typeof console.warn !== 'function') console.warn = toErr;
+  if (typeof console.assert !== 'function') {
+    console.assert = (cond, ...m) => {
+      if (!cond) toErr('Assertion failed' + (m.length ? ': ' + m.map(String).join(' ') : ''));
+    };
+  }
+})();
 globalThis.require = (function () {
   class AssertionError extends Error {
     constructor(message) {

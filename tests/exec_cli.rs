@@ -523,3 +523,35 @@ fn without_bubblewrap_the_process_sandbox_refuses_unless_told_to_run_unisolated(
     let r = std::fs::read_to_string(tmp.path().join("unsafe/results.jsonl")).unwrap();
     assert!(r.contains("\"passed\"") && r.contains("no isolation"), "{r}");
 }
+
+/// HumanEval-X in its six languages (a small fixture in its format): every reference passes
+/// and every wrong completion is a `wrong_answer`, including JavaScript's `console.assert`,
+/// which only prints to stderr, Go's testify assertions and Rust's `#[test]` functions.
+#[test]
+fn humaneval_x_conventions_per_language() {
+    let tmp = tempfile::tempdir().unwrap();
+    let o = Command::new(PASSK)
+        .args([
+            "exec",
+            "--no-cache",
+            "--problems",
+            "tests/data/humaneval-x.jsonl",
+            "--samples",
+            "tests/data/humaneval-x-samples.jsonl",
+            "--out",
+        ])
+        .arg(tmp.path().join("run"))
+        .env("CI", "true")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let r = std::fs::read_to_string(tmp.path().join("run/results.jsonl")).unwrap();
+    let mut seen = 0;
+    for line in r.lines() {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        let want = if v["model"] == "reference" { "passed" } else { "wrong_answer" };
+        assert_eq!(v["outcome"], want, "{line}");
+        seen += 1;
+    }
+    assert_eq!(seen, 12);
+}

@@ -49,27 +49,57 @@ pub struct Group {
     /// Mean execution time of a scored sample, in milliseconds.
     #[serde(default)]
     pub mean_duration_ms: f64,
+    /// Share of scored samples that parse with the language's tree-sitter grammar (among
+    /// samples whose language has one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub syntax_valid: Option<f64>,
+    /// Compiled languages: share of their scored samples that did not end in
+    /// `compile_error`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compile_rate: Option<f64>,
+    /// pass@1 counting only syntactically valid samples (problems with at least one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pass_at_1_valid: Option<f64>,
 }
 
 /// Per-problem tallies: (scored samples, passed samples).
 #[derive(Default)]
 struct Tally {
     per_problem: BTreeMap<String, (u64, u64)>,
+    /// The same, among syntactically valid samples only.
+    per_problem_valid: BTreeMap<String, (u64, u64)>,
     outcomes: BTreeMap<Outcome, usize>,
     duration_ms: f64,
+    /// (samples with a grammar, of which valid).
+    syntax: (usize, usize),
+    /// (samples of compiled languages, of which compile errors).
+    compiled: (usize, usize),
 }
 
 impl Tally {
-    fn add(&mut self, task: &str, outcome: Outcome, duration_ms: f64) {
+    fn add(&mut self, task: &str, r: &ResultRecord) {
+        let outcome = r.execution.outcome;
         *self.outcomes.entry(outcome).or_default() += 1;
         if outcome.is_harness_fault() {
             return;
         }
-        self.duration_ms += duration_ms;
+        self.duration_ms += r.execution.duration_ms;
+        let passed = u64::from(outcome.is_pass());
         let e = self.per_problem.entry(task.to_string()).or_default();
         e.0 += 1;
-        if outcome.is_pass() {
-            e.1 += 1;
+        e.1 += passed;
+        if let Some(valid) = r.syntax_valid {
+            self.syntax.0 += 1;
+            if valid {
+                self.syntax.1 += 1;
+                let e = self.per_problem_valid.entry(task.to_string()).or_default();
+                e.0 += 1;
+                e.1 += passed;
+            }
+        }
+        if r.language.is_compiled() {
+            self.compiled.0 += 1;
+            self.compiled.1 += usize::from(outcome == Outcome::CompileError);
         }
     }
 
@@ -101,8 +131,18 @@ impl Tally {
             } else {
                 self.duration_ms / samples as f64
             },
+            syntax_valid: ratio(self.syntax.1, self.syntax.0),
+            compile_rate: ratio(self.compiled.0 - self.compiled.1, self.compiled.0),
+            pass_at_1_valid: {
+                let valid: Vec<(u64, u64)> = self.per_problem_valid.values().copied().collect();
+                mean_pass_at_k(&valid, 1)
+            },
         }
     }
+}
+
+fn ratio(part: usize, whole: usize) -> Option<f64> {
+    (whole > 0).then(|| part as f64 / whole as f64)
 }
 
 /// Accumulates records into a [`Summary`].
@@ -130,17 +170,16 @@ impl SummaryBuilder {
         if o.is_harness_fault() {
             self.faults += 1;
         }
-        let ms = r.execution.duration_ms;
-        self.overall.add(&key, o, ms);
+        self.overall.add(&key, r);
         self.by_language
             .entry(r.language.to_string())
             .or_default()
-            .add(&key, o, ms);
+            .add(&key, r);
         if let Some(m) = &r.model {
             self.by_model
                 .entry(format!("{m}/{}", r.language))
                 .or_default()
-                .add(&key, o, ms);
+                .add(&key, r);
         }
     }
 
@@ -204,6 +243,29 @@ mod tests {
         assert!(!s.overall.pass_at_k.contains_key("pass@4"));
         assert_eq!(s.overall.outcomes[&Outcome::SandboxError], 1);
         insta::assert_json_snapshot!(s, {".passk_version" => "[version]"});
+    }
+
+    #[test]
+    fn syntax_validity_compile_rate_and_pass_at_1_among_valid() {
+        let mut b = SummaryBuilder::default();
+        let r = |task: &str, i: usize, o: Outcome, valid: bool| {
+            let mut x = rec(task, i, o);
+            x.language = crate::lang::Language::Rust;
+            x.syntax_valid = Some(valid);
+            x
+        };
+        b.add(&r("A", 0, Outcome::Passed, true));
+        b.add(&r("A", 1, Outcome::CompileError, false));
+        b.add(&r("B", 0, Outcome::WrongAnswer, true));
+        b.add(&r("B", 1, Outcome::Passed, true));
+        let g = b.finish(4).overall;
+        assert_eq!(g.syntax_valid, Some(0.75));
+        assert_eq!(g.compile_rate, Some(0.75));
+        // Among valid samples A is 1/1 and B 1/2; over all samples both are 1/2.
+        assert_eq!(g.pass_at_1_valid, Some(0.75));
+        assert_eq!(g.pass_at_k["pass@1"], 0.5);
+        let python = SummaryBuilder::default().finish(0).overall;
+        assert_eq!((python.syntax_valid, python.compile_rate), (None, None));
     }
 
     #[test]

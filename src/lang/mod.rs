@@ -2,6 +2,8 @@
 //! How each one is compiled and run in the process sandbox is data, in
 //! `sandboxes/languages.toml`; per-language rendering and grammars grow here.
 
+pub mod syntax;
+
 use serde::{Deserialize, Serialize};
 
 macro_rules! languages {
@@ -57,6 +59,27 @@ languages! {
     Scala => "scala" [],
     Shell => "shell" ["sh", "bash"],
     Swift => "swift" [],
+}
+
+impl Language {
+    /// Languages with a compile step before anything runs (their samples can end in
+    /// `compile_error`; reports give their compile rate).
+    pub fn is_compiled(self) -> bool {
+        matches!(
+            self,
+            Language::C
+                | Language::Cpp
+                | Language::Rust
+                | Language::Go
+                | Language::Java
+                | Language::CSharp
+                | Language::D
+                | Language::Scala
+                | Language::TypeScript
+                | Language::Haskell
+                | Language::Swift
+        )
+    }
 }
 
 impl std::fmt::Display for Language {

@@ -2,6 +2,7 @@
 //! (HumanEval JSONL, MBPP full JSONL and sanitized JSON) into it.
 
 pub mod humaneval;
+pub mod humaneval_x;
 pub mod jsonl;
 pub mod mbpp;
 pub mod multipl_e;
@@ -27,6 +28,13 @@ pub enum Assembly {
         imports: Vec<String>,
         setup: String,
         tests: Vec<String>,
+    },
+    /// `prompt + completion + "\n" + test`, with each language's conventions (HumanEval-X,
+    /// see [`humaneval_x`]).
+    HumanEvalX {
+        test: String,
+        go_import: String,
+        go_test_setup: String,
     },
     /// `prompt + completion (cut at the first stop token) + "\n" + tests` (MultiPL-E).
     MultiplE {
@@ -66,7 +74,9 @@ impl Problem {
     /// code prompt, so a completion is already the whole solution.
     pub fn solution(&self, code: &Code) -> String {
         match (code, &self.assembly) {
-            (Code::Completion(c), Assembly::HumanEval { .. }) => format!("{}{}", self.prompt, c),
+            (Code::Completion(c), Assembly::HumanEval { .. } | Assembly::HumanEvalX { .. }) => {
+                format!("{}{}", self.prompt, c)
+            }
             (Code::Completion(c), Assembly::MultiplE { stop_tokens, .. }) => {
                 format!("{}{}", self.prompt, multipl_e::truncate(c, stop_tokens))
             }
@@ -111,7 +121,16 @@ impl Problem {
                 let at = head.len();
                 (format!("{head}{tests}"), at)
             }
+            Assembly::HumanEvalX {
+                test,
+                go_import,
+                go_test_setup,
+            } => (
+                humaneval_x::assemble(self.language, &solution, test, go_import, go_test_setup),
+                0,
+            ),
         };
+        let humaneval_x = matches!(self.assembly, Assembly::HumanEvalX { .. });
         Program {
             language: self.language,
             source,
@@ -119,13 +138,17 @@ impl Problem {
                 tests_at,
                 entry_point,
             }),
+            fail_on_stderr: humaneval_x && self.language == Language::JavaScript,
+            variant: humaneval_x.then_some("humaneval-x"),
         }
     }
 
     /// The reference in sample form, when the benchmark has one.
     pub fn reference_code(&self) -> Option<Code> {
         self.reference.clone().map(|r| match self.assembly {
-            Assembly::HumanEval { .. } | Assembly::MultiplE { .. } => Code::Completion(r),
+            Assembly::HumanEval { .. } | Assembly::MultiplE { .. } | Assembly::HumanEvalX { .. } => {
+                Code::Completion(r)
+            }
             Assembly::Mbpp { .. } => Code::Solution(r),
         })
     }
@@ -199,7 +222,10 @@ impl ProblemSet {
             Some(Ok(l)) => l.value.clone(),
         };
         let has = |k: &str| first.get(k).is_some();
-        if has("entry_point") && has("test") && has("prompt") {
+        if has("task_id") && has("declaration") && has("test") && has("prompt") {
+            let problems = humaneval_x::load(path, lines)?;
+            Ok(ProblemSet::new(problems, "humaneval-x", sha256))
+        } else if has("entry_point") && has("test") && has("prompt") {
             let problems = humaneval::load(path, lines)?;
             Ok(ProblemSet::new(problems, "humaneval", sha256))
         } else if has("name") && has("language") && has("tests") && has("stop_tokens") {
@@ -219,7 +245,8 @@ impl ProblemSet {
                     "not a problems file passk knows: the first record has fields {keys:?}; \
                      expected HumanEval (task_id, prompt, entry_point, test), MBPP \
                      (task_id, code, test_list), sanitized MBPP (a JSON array) or \
-                     MultiPL-E (name, language, prompt, tests, stop_tokens)"
+                     MultiPL-E (name, language, prompt, tests, stop_tokens) or HumanEval-X \
+                     (task_id, prompt, declaration, test)"
                 ),
             })
         }

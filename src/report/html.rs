@@ -143,6 +143,59 @@ fn outcome_plot(rows: &[(&String, &Group)]) -> String {
     s
 }
 
+/// Syntax validity and, for compiled languages, compile rate per row. `None` when no row
+/// has a grammar (nothing to draw).
+fn syntax_plot(rows: &[(&String, &Group)]) -> Option<String> {
+    if rows.iter().all(|(_, g)| g.syntax_valid.is_none() && g.compile_rate.is_none()) {
+        return None;
+    }
+    let (w, row_h, left) = (640.0, 30.0, 160.0);
+    let h = row_h * rows.len() as f64 + 24.0;
+    let mut s = format!(
+        "<svg class=\"plot\" data-plot=\"syntax\" viewBox=\"0 0 {w} {h}\" role=\"img\" aria-label=\"syntax validity and compile rate\">"
+    );
+    for (i, (name, g)) in rows.iter().enumerate() {
+        let y = i as f64 * row_h + 4.0;
+        let _ = write!(
+            s,
+            "<text x=\"{}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"end\">{}</text>",
+            left - 6.0,
+            y + 14.0,
+            esc(name)
+        );
+        for (j, (label, v, color)) in [
+            ("syntax ok", g.syntax_valid, "#4c78a8"),
+            ("compiles", g.compile_rate, "#54a24b"),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let Some(v) = v else { continue };
+            let by = y + j as f64 * 11.0;
+            let _ = write!(
+                s,
+                "<rect class=\"bar\" x=\"{left}\" y=\"{by:.1}\" width=\"{:.1}\" height=\"9\" fill=\"{color}\"><title>{label}: {:.1}%</title></rect>",
+                (w - left - 40.0) * v,
+                v * 100.0
+            );
+        }
+    }
+    let _ = write!(
+        s,
+        "<rect x=\"{left}\" y=\"{}\" width=\"10\" height=\"10\" fill=\"#4c78a8\"/><text x=\"{}\" y=\"{}\" font-size=\"10\">parses (tree-sitter)</text>\
+         <rect x=\"{}\" y=\"{}\" width=\"10\" height=\"10\" fill=\"#54a24b\"/><text x=\"{}\" y=\"{}\" font-size=\"10\">compiles</text>",
+        h - 16.0,
+        left + 13.0,
+        h - 7.0,
+        left + 150.0,
+        h - 16.0,
+        left + 163.0,
+        h - 7.0
+    );
+    s.push_str("</svg>");
+    Some(s)
+}
+
 /// Time per sample (x, log scale) against pass@1 (y).
 fn efficiency_plot(rows: &[(&String, &Group)]) -> String {
     let (w, h, left, bottom) = (640.0, 240.0, 40.0, 30.0);
@@ -200,7 +253,7 @@ fn efficiency_plot(rows: &[(&String, &Group)]) -> String {
 const SCRIPT: &str = r#"
 (function () {
   const plots = document.querySelectorAll('svg.plot');
-  const ok = plots.length === 3 && Array.from(plots).every(p => p.querySelector('.bar, .point') && p.getBBox().width > 0);
+  const ok = plots.length >= 3 && Array.from(plots).every(p => p.querySelector('.bar, .point') && p.getBBox().width > 0);
   document.body.dataset.plotsOk = ok ? '1' : '0';
   if (!ok) { console.error('passk report: a plot failed to render'); }
 })();
@@ -256,6 +309,12 @@ pub fn render(m: &ExecManifest, s: &Summary) -> String {
     out.push_str("</table>");
     let _ = write!(out, "<h2>pass@k</h2>{}", pass_at_k_plot(&rows));
     let _ = write!(out, "<h2>Outcomes</h2>{}", outcome_plot(&rows));
+    match syntax_plot(&rows) {
+        Some(plot) => {
+            let _ = write!(out, "<h2>Syntax validity and compile rate</h2>{plot}");
+        }
+        None => out.push_str("<h2>Syntax validity</h2><p>No sample is in a language with a tree-sitter grammar.</p>"),
+    }
     let _ = write!(
         out,
         "<h2>Time per sample vs pass@1</h2>{}<p>Token counts join this plot once samples carry them (generation).</p>",
@@ -273,14 +332,16 @@ mod tests {
     use crate::sandbox::Limits;
 
     #[test]
-    fn page_is_self_contained_with_three_plots() {
+    fn page_is_self_contained_with_four_plots() {
         let mut b = SummaryBuilder::default();
-        for (m, o) in [
-            ("a", Outcome::Passed),
-            ("a", Outcome::Timeout),
-            ("b", Outcome::WrongAnswer),
+        for (m, o, valid) in [
+            ("a", Outcome::Passed, Some(true)),
+            ("a", Outcome::Timeout, Some(true)),
+            ("b", Outcome::WrongAnswer, Some(false)),
         ] {
-            b.add(&ResultRecord::for_test("T/<0>", Some(m), 0, o));
+            let mut r = ResultRecord::for_test("T/<0>", Some(m), 0, o);
+            r.syntax_valid = valid;
+            b.add(&r);
         }
         let manifest = ExecManifest {
             kind: "exec".into(),
@@ -295,7 +356,8 @@ mod tests {
             shard: None,
         };
         let html = render(&manifest, &b.finish(3));
-        assert_eq!(html.matches("<svg class=\"plot\"").count(), 3);
+        assert_eq!(html.matches("<svg class=\"plot\"").count(), 4);
+        assert!(html.contains("data-plot=\"syntax\""));
         assert!(html.contains("p&amp;q.jsonl"));
         assert!(
             !html.contains("http://") && !html.contains("https://"),

@@ -1,5 +1,5 @@
 //! `report.md`: the run's inputs and mode, per model × language tables (pass@k with a CI,
-//! outcome mix, time per sample), harness faults up front, and the flips between models.
+//! syntax validity, compile rate, pass@1 among valid samples, outcome mix, time per sample), harness faults up front, and the flips between models.
 
 use std::fmt::Write;
 
@@ -11,6 +11,11 @@ fn pass_cell(g: &Group, k: &str) -> String {
     g.pass_at_k
         .get(k)
         .map(|v| format!("{:.1}%", v * 100.0))
+        .unwrap_or_else(|| "–".into())
+}
+
+fn percent(v: Option<f64>) -> String {
+    v.map(|v| format!("{:.1}%", v * 100.0))
         .unwrap_or_else(|| "–".into())
 }
 
@@ -57,14 +62,14 @@ pub fn render(
     };
     let _ = writeln!(
         out,
-        "| {} | problems | samples | pass@1 | 95% CI | pass@5 | pass@10 | ms/sample | outcomes |",
+        "| {} | problems | samples | pass@1 | 95% CI | pass@5 | pass@10 | syntax ok | compiles | pass@1 (valid) | ms/sample | outcomes |",
         if s.by_model.is_empty() {
             "language"
         } else {
             "model/language"
         }
     );
-    let _ = writeln!(out, "|---|---:|---:|---:|---|---:|---:|---:|---|");
+    let _ = writeln!(out, "|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---|");
     let mut row = |name: &str, g: &Group| {
         let ci = g
             .pass_at_1_ci
@@ -73,12 +78,15 @@ pub fn render(
         let mix: Vec<String> = g.outcomes.iter().map(|(o, n)| format!("{o} {n}")).collect();
         let _ = writeln!(
             out,
-            "| {name} | {} | {} | {} | {ci} | {} | {} | {:.1} | {} |",
+            "| {name} | {} | {} | {} | {ci} | {} | {} | {} | {} | {} | {:.1} | {} |",
             g.problems,
             g.samples,
             pass_cell(g, "pass@1"),
             pass_cell(g, "pass@5"),
             pass_cell(g, "pass@10"),
+            percent(g.syntax_valid),
+            percent(g.compile_rate),
+            percent(g.pass_at_1_valid),
             g.mean_duration_ms,
             mix.join(", ")
         );

@@ -97,14 +97,8 @@ pub fn execute<S: Sandbox + 'static>(
                     .and_then(|(s, k)| s.lookup(k));
                 let reused = {
                     let id = id.clone();
-                    move |job: Job, execution: Execution| ResultRecord {
-                        task_id: job.task_id,
-                        language: job.program.language,
-                        model: job.model,
-                        sample_index: job.sample_index,
-                        sandbox: id,
-                        reused: true,
-                        execution,
+                    move |job: Job, execution: Execution| {
+                        ResultRecord::new(job, id, true, execution)
                     }
                 };
                 if let Some(Found::Ready(execution)) = found {
@@ -143,7 +137,6 @@ pub fn execute<S: Sandbox + 'static>(
                 let tx = tx.clone();
                 let sandbox = sandbox.clone();
                 tokio::spawn(async move {
-                    let language = job.program.language;
                     let inner = tokio::spawn({
                         let sandbox = sandbox.clone();
                         let program = job.program.clone();
@@ -157,15 +150,7 @@ pub fn execute<S: Sandbox + 'static>(
                     if let Some((tx, k, state)) = publish {
                         state.finish(k, tx, &execution);
                     }
-                    let record = ResultRecord {
-                        task_id: job.task_id,
-                        language,
-                        model: job.model,
-                        sample_index: job.sample_index,
-                        sandbox: id,
-                        reused: false,
-                        execution,
-                    };
+                    let record = ResultRecord::new(job, id, false, execution);
                     let _ = tx.send(record).await;
                     drop(permit);
                 });

@@ -26,6 +26,11 @@ pub struct ResultRecord {
     /// The verdict of an identical program executed earlier in this run (not re-executed).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub reused: bool,
+    /// The program parses with the language's tree-sitter grammar (absent: no grammar).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub syntax_valid: Option<bool>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub syntax_errors: Vec<crate::lang::syntax::SyntaxError>,
     #[serde(flatten)]
     pub execution: Execution,
 }
@@ -58,7 +63,25 @@ impl ResultRecord {
                 version: "test".into(),
             },
             reused: false,
+            syntax_valid: None,
+            syntax_errors: Vec::new(),
             execution: Execution::verdict(o, ""),
+        }
+    }
+
+    /// The record of `job`, with its syntax checked.
+    pub fn new(job: crate::runner::Job, sandbox: SandboxId, reused: bool, execution: Execution) -> Self {
+        let syntax = crate::lang::syntax::check(job.program.language, &job.program.source);
+        ResultRecord {
+            task_id: job.task_id,
+            language: job.program.language,
+            model: job.model,
+            sample_index: job.sample_index,
+            sandbox,
+            reused,
+            syntax_valid: syntax.as_ref().map(|s| s.valid),
+            syntax_errors: syntax.map(|s| s.errors).unwrap_or_default(),
+            execution,
         }
     }
 

@@ -66,9 +66,16 @@ impl ReuseState {
     /// The program (solution and tests), sandbox version and limits, hashed.
     pub fn key(job: &Job, sandbox_version: &str) -> Key {
         let mut h = Sha256::new();
+        let conventions = format!(
+            "{:?} {} {:?}",
+            job.program.variant,
+            job.program.fail_on_stderr,
+            job.program.guard.as_ref().map(|g| (g.tests_at, &g.entry_point))
+        );
         for part in [
             job.program.language.as_str().as_bytes(),
             job.program.source.as_bytes(),
+            conventions.as_bytes(),
             sandbox_version.as_bytes(),
             &serde_json::to_vec(&job.limits).unwrap_or_default(),
         ] {

@@ -70,6 +70,12 @@ pub struct Program {
     /// Python guest then checks that results are plain values, not objects of classes the
     /// program defined (an always-equal `__eq__` would pass any `==` assertion).
     pub guard: Option<Guard>,
+    /// The benchmark's convention that any output on stderr fails the run (HumanEval-X's
+    /// JavaScript tests use `console.assert`, which only prints).
+    pub fail_on_stderr: bool,
+    /// A benchmark's variant of the language's process definition (`humaneval-x`: Rust
+    /// tests are `#[test]` functions, compiled with `rustc --test`).
+    pub variant: Option<&'static str>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -86,6 +92,8 @@ impl Program {
             language,
             source: source.into(),
             guard: None,
+            fail_on_stderr: false,
+            variant: None,
         }
     }
 }
@@ -126,6 +134,18 @@ impl Execution {
             stderr: String::new(),
             stdout_truncated: false,
             stderr_truncated: false,
+        }
+    }
+}
+
+impl Execution {
+    /// Applies a benchmark's convention that output on stderr fails a run that otherwise
+    /// passed.
+    pub fn fail_on_stderr(&mut self, applies: bool) {
+        if applies && self.outcome == Outcome::Passed && !self.stderr.trim().is_empty() {
+            self.outcome = Outcome::WrongAnswer;
+            let first = self.stderr.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+            self.detail = format!("wrote to stderr: {}", first.chars().take(200).collect::<String>());
         }
     }
 }

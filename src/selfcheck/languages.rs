@@ -93,6 +93,30 @@ fn jobs(key: &str, set: &ProblemSet, limits: &Limits) -> Result<Vec<(Job, (Strin
     Ok(out)
 }
 
+/// A correct program the language's tree-sitter grammar rejects would make syntax validity
+/// lie: every reference must parse.
+fn grammar_accepts_references(
+    language: Language,
+    jobs: &[(Job, (String, Variant))],
+    report: &mut SetReport,
+) {
+    for (job, (id, v)) in jobs {
+        if *v != Variant::Reference {
+            continue;
+        }
+        if let Some(c) = crate::lang::syntax::check(language, &job.program.source)
+            && !c.valid
+        {
+            report.failures.push(super::Failure {
+                task_id: id.clone(),
+                variant: Variant::Reference,
+                outcome: crate::outcome::Outcome::SyntaxError,
+                detail: format!("the tree-sitter grammar rejects this correct program: {:?}", c.errors),
+            });
+        }
+    }
+}
+
 /// Checks every language in `only` (all with checks when empty) whose MultiPL-E file is in
 /// `dir`. Each language gets its own report.
 pub fn check(
@@ -125,6 +149,7 @@ pub fn check(
             {
                 Ok((n, jobs)) => {
                     report.problems = n;
+                    grammar_accepts_references(language, &jobs, &mut report);
                     run_checks(&mut report, jobs, sandbox.clone(), workers, cancel, &mut || {});
                 }
                 Err(e) => report.skipped = Some(e),

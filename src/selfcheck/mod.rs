@@ -100,7 +100,7 @@ fn bad_code(problem: &Problem, v: Variant) -> Option<Code> {
             )))
         }
         // Bad code for other languages is written per language (see `langcheck`).
-        Assembly::MultiplE { .. } => None,
+        Assembly::MultiplE { .. } | Assembly::HumanEvalX { .. } => None,
     }
 }
 

@@ -15,6 +15,16 @@ const LANGUAGES_TOML: &str = include_str!("../../../sandboxes/languages.toml");
 struct File {
     defaults: Defaults,
     language: BTreeMap<String, RawDef>,
+    /// benchmark → language → overrides.
+    #[serde(default)]
+    variant: BTreeMap<String, BTreeMap<String, RawVariant>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawVariant {
+    compile: Option<Vec<String>>,
+    run: Option<Vec<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -106,7 +116,13 @@ impl LanguageDef {
 /// Every language definition, parsed once. The file is part of the binary, so a parse
 /// error is a bug caught by the unit test below, never a user's problem.
 pub fn all() -> &'static BTreeMap<Language, LanguageDef> {
-    static DEFS: OnceLock<BTreeMap<Language, LanguageDef>> = OnceLock::new();
+    &defs().0
+}
+
+type Variants = BTreeMap<(String, Language), LanguageDef>;
+
+fn defs() -> &'static (BTreeMap<Language, LanguageDef>, Variants) {
+    static DEFS: OnceLock<(BTreeMap<Language, LanguageDef>, Variants)> = OnceLock::new();
     DEFS.get_or_init(|| parse(LANGUAGES_TOML).expect("sandboxes/languages.toml is valid"))
 }
 
@@ -114,7 +130,14 @@ pub fn get(language: Language) -> Option<&'static LanguageDef> {
     all().get(&language)
 }
 
-fn parse(text: &str) -> Result<BTreeMap<Language, LanguageDef>, String> {
+/// The definition for a benchmark's variant of `language`, or the language's own.
+pub fn get_variant(language: Language, variant: Option<&str>) -> Option<&'static LanguageDef> {
+    variant
+        .and_then(|v| defs().1.get(&(v.to_string(), language)))
+        .or_else(|| get(language))
+}
+
+fn parse(text: &str) -> Result<(BTreeMap<Language, LanguageDef>, Variants), String> {
     let file: File = toml::from_str(text).map_err(|e| e.to_string())?;
     let mut out = BTreeMap::new();
     for (name, raw) in file.language {
@@ -157,12 +180,39 @@ fn parse(text: &str) -> Result<BTreeMap<Language, LanguageDef>, String> {
             },
         );
     }
-    Ok(out)
+    let mut variants = Variants::new();
+    for (bench, langs) in file.variant {
+        for (name, v) in langs {
+            let language =
+                Language::parse(&name).ok_or_else(|| format!("variant {bench}: unknown language `{name}`"))?;
+            let mut def = out
+                .get(&language)
+                .cloned()
+                .ok_or_else(|| format!("variant {bench}: {name} has no definition"))?;
+            if v.compile.is_some() {
+                def.compile = v.compile;
+            }
+            if let Some(run) = v.run {
+                def.run = run;
+            }
+            variants.insert((bench.clone(), language), def);
+        }
+    }
+    Ok((out, variants))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn variants_replace_commands() {
+        let base = get(Language::Rust).unwrap();
+        let x = get_variant(Language::Rust, Some("humaneval-x")).unwrap();
+        assert!(x.compile.as_ref().unwrap().contains(&"--test".to_string()));
+        assert!(!base.compile.as_ref().unwrap().contains(&"--test".to_string()));
+        assert_eq!(get_variant(Language::Go, Some("humaneval-x")).unwrap().file, "main_test.go");
+    }
 
     #[test]
     fn every_language_has_a_definition() {

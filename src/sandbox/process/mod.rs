@@ -457,7 +457,7 @@ impl Sandbox for ProcessSandbox {
 
     async fn run(&self, program: &Program, limits: &Limits) -> Execution {
         let language = program.language;
-        let Some(def) = langs::get(language) else {
+        let Some(def) = langs::get_variant(language, program.variant) else {
             return Execution::verdict(
                 Outcome::ToolchainMissing,
                 format!("passk has no process definition for {language}"),
@@ -470,6 +470,8 @@ impl Sandbox for ProcessSandbox {
         if let Err(e) = self.check_language(language).await {
             return Execution::verdict(Outcome::ToolchainMissing, e);
         }
-        self.run_raw(def, &tc, &program.source, limits).await
+        let mut e = self.run_raw(def, &tc, &program.source, limits).await;
+        e.fail_on_stderr(program.fail_on_stderr);
+        e
     }
 }

@@ -212,6 +212,14 @@ impl Sandbox for WasmSandbox {
     }
 
     async fn run(&self, program: &Program, limits: &Limits) -> Execution {
+        let mut e = self.run_language(program, limits).await;
+        e.fail_on_stderr(program.fail_on_stderr);
+        e
+    }
+}
+
+impl WasmSandbox {
+    async fn run_language(&self, program: &Program, limits: &Limits) -> Execution {
         let wall = self.wall_limit(limits);
         match program.language {
             Language::Python if self.opts.python_fallback => match self.python_plain() {
