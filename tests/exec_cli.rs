@@ -493,7 +493,11 @@ fn without_bubblewrap_the_process_sandbox_refuses_unless_told_to_run_unisolated(
     )
     .unwrap();
     let samples = tmp.path().join("s.jsonl");
-    std::fs::write(&samples, r#"{"task_id": "add", "completion": "    echo $(( $1 + $2 ))\n}\nexit 9"}"#).unwrap();
+    std::fs::write(
+        &samples,
+        r#"{"task_id": "add", "completion": "    echo $(( $1 + $2 ))\n}\nexit 9"}"#,
+    )
+    .unwrap();
     // A PATH with bash but no bwrap: isolation cannot be set up.
     let bin = tmp.path().join("bin");
     std::fs::create_dir(&bin).unwrap();
@@ -521,7 +525,10 @@ fn without_bubblewrap_the_process_sandbox_refuses_unless_told_to_run_unisolated(
     let o = run("unsafe", &["--unsafe-no-isolation"]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let r = std::fs::read_to_string(tmp.path().join("unsafe/results.jsonl")).unwrap();
-    assert!(r.contains("\"passed\"") && r.contains("no isolation"), "{r}");
+    assert!(
+        r.contains("\"passed\"") && r.contains("no isolation"),
+        "{r}"
+    );
 }
 
 /// HumanEval-X in its six languages (a small fixture in its format): every reference passes
@@ -549,7 +556,11 @@ fn humaneval_x_conventions_per_language() {
     let mut seen = 0;
     for line in r.lines() {
         let v: serde_json::Value = serde_json::from_str(line).unwrap();
-        let want = if v["model"] == "reference" { "passed" } else { "wrong_answer" };
+        let want = if v["model"] == "reference" {
+            "passed"
+        } else {
+            "wrong_answer"
+        };
         assert_eq!(v["outcome"], want, "{line}");
         seen += 1;
     }

@@ -438,7 +438,12 @@ fn foreign_processes() -> Vec<String> {
     let me = std::fs::read_link("/proc/self/ns/pid").unwrap();
     let mut out = Vec::new();
     for e in std::fs::read_dir("/proc").unwrap().flatten() {
-        if !e.file_name().to_string_lossy().bytes().all(|b| b.is_ascii_digit()) {
+        if !e
+            .file_name()
+            .to_string_lossy()
+            .bytes()
+            .all(|b| b.is_ascii_digit())
+        {
             continue;
         }
         if let Ok(ns) = std::fs::read_link(e.path().join("ns/pid"))
@@ -481,7 +486,10 @@ fn hostile_programs_are_contained_in_the_process_sandbox() {
     std::fs::write(&fx.canary_home, &fx.secret).unwrap();
     // SAFETY: this test binary has a single test, set before any thread starts.
     unsafe { std::env::set_var("PASSK_CANARY_SECRET", &fx.secret) };
-    assert!(foreign_processes().is_empty(), "sandboxes alive before the test");
+    assert!(
+        foreign_processes().is_empty(),
+        "sandboxes alive before the test"
+    );
 
     let sb = sandbox();
     let rt = tokio::runtime::Runtime::new().unwrap();
@@ -493,7 +501,12 @@ fn hostile_programs_are_contained_in_the_process_sandbox() {
             ("memory_bomb", p.memory_bomb),
             ("stop_and_daemon", p.stop_and_daemon),
         ] {
-            let mark = format!("passkmark{}{}{}", p.language, kind.len(), std::process::id());
+            let mark = format!(
+                "passkmark{}{}{}",
+                p.language,
+                kind.len(),
+                std::process::id()
+            );
             jobs.push((kind.to_string(), p.language, fx.fill(src, &mark), mark));
         }
     }
@@ -507,7 +520,9 @@ fn hostile_programs_are_contained_in_the_process_sandbox() {
             set.spawn(async move {
                 let _permit = sem.acquire().await.unwrap();
                 let t = Instant::now();
-                let e = sb.run(&Program::plain(language, src), &limits(language)).await;
+                let e = sb
+                    .run(&Program::plain(language, src), &limits(language))
+                    .await;
                 ((language.to_string(), kind), (e, mark, t.elapsed()))
             });
         }
@@ -518,11 +533,20 @@ fn hostile_programs_are_contained_in_the_process_sandbox() {
         }
         out
     });
-    eprintln!("{} hostile programs in {:.1} s", results.len(), started.elapsed().as_secs_f64());
+    eprintln!(
+        "{} hostile programs in {:.1} s",
+        results.len(),
+        started.elapsed().as_secs_f64()
+    );
 
     let mut problems = Vec::new();
     for ((language, kind), (e, mark, took)) in &results {
-        let what = format!("{language} {kind}: {:?} ({}) in {:.1} s", e.outcome, e.detail, took.as_secs_f64());
+        let what = format!(
+            "{language} {kind}: {:?} ({}) in {:.1} s",
+            e.outcome,
+            e.detail,
+            took.as_secs_f64()
+        );
         eprintln!("{what}");
         if e.outcome.is_harness_fault() {
             problems.push(format!("harness fault: {what}"));
@@ -567,13 +591,20 @@ fn hostile_programs_are_contained_in_the_process_sandbox() {
         let mut v = Vec::new();
         for p in [&PY, &JS, &C, &RUST, &GO, &JAVA, &BASH] {
             let src = fx.fill(p.leftovers, "none");
-            v.push((p.language, sb.run(&Program::plain(p.language, src), &limits(p.language)).await));
+            v.push((
+                p.language,
+                sb.run(&Program::plain(p.language, src), &limits(p.language))
+                    .await,
+            ));
         }
         v
     });
     for (language, e) in later {
         if e.outcome != Outcome::Passed || e.stdout.contains("FOUND") {
-            problems.push(format!("{language} leftovers check: {:?} {} {}", e.outcome, e.detail, e.stdout));
+            problems.push(format!(
+                "{language} leftovers check: {:?} {} {}",
+                e.outcome, e.detail, e.stdout
+            ));
         }
     }
     let mut buf = [0u8; 16];

@@ -42,11 +42,20 @@ fn both(f: impl Fn(Arc<Router>) -> Vec<SetReport>) {
     let process = f(router(SandboxChoice::Process));
     assert_eq!(wasm.len(), process.len());
     for (w, p) in wasm.iter().zip(&process) {
-        assert!(w.skipped.is_none() && p.skipped.is_none(), "{:?} {:?}", w.skipped, p.skipped);
+        assert!(
+            w.skipped.is_none() && p.skipped.is_none(),
+            "{:?} {:?}",
+            w.skipped,
+            p.skipped
+        );
         assert!(w.ok(), "wasm: {}", passk_render(w));
         assert!(p.ok(), "process: {}", passk_render(p));
         assert!(!w.verdicts.is_empty());
-        assert_eq!(w.verdicts, p.verdicts, "{} differs between the sandboxes", w.name);
+        assert_eq!(
+            w.verdicts, p.verdicts,
+            "{} differs between the sandboxes",
+            w.name
+        );
     }
 }
 

@@ -36,7 +36,8 @@ pub fn run(args: DoctorArgs) -> anyhow::Result<i32> {
             None => {
                 runnable += 1;
                 let mut line = format!("ok: {}", router.id(l).version);
-                if args.check && kind == "process"
+                if args.check
+                    && kind == "process"
                     && let Ok(p) = router.process()
                     && let Err(e) = rt.block_on(p.check_language(l))
                 {
@@ -49,9 +50,15 @@ pub fn run(args: DoctorArgs) -> anyhow::Result<i32> {
         }
     }
     match router.wasm().python_plain() {
-        Ok(_) => println!("{:<12} {:<8} ok: python.wasm fallback (--python-fallback)", "python", "wasm"),
+        Ok(_) => println!(
+            "{:<12} {:<8} ok: python.wasm fallback (--python-fallback)",
+            "python", "wasm"
+        ),
         Err(why) => println!("{:<12} {:<8} fallback unavailable: {why}", "python", "wasm"),
     }
-    println!("{runnable} of {} languages can run here", Language::ALL.len());
+    println!(
+        "{runnable} of {} languages can run here",
+        Language::ALL.len()
+    );
     Ok(exit_codes::SUCCESS)
 }

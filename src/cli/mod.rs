@@ -203,7 +203,10 @@ pub fn report_error(err: &anyhow::Error) -> i32 {
 pub fn main() -> i32 {
     // The process sandbox's supervisor is passk itself, started inside bubblewrap; it skips
     // argument parsing to start fast.
-    if std::env::args_os().nth(1).is_some_and(|a| a == "__supervise") {
+    if std::env::args_os()
+        .nth(1)
+        .is_some_and(|a| a == "__supervise")
+    {
         return crate::sandbox::process::supervise::main();
     }
     let cli = match Cli::try_parse() {

@@ -3,8 +3,8 @@
 use clap::Args;
 
 use crate::exit_codes;
-use crate::sandbox::wasm::{WasmOptions, WasmSandbox};
 use crate::lang::Language;
+use crate::sandbox::wasm::{WasmOptions, WasmSandbox};
 use crate::setup::{Paths, setup_guests, toolchains};
 
 #[derive(Args)]
@@ -25,7 +25,11 @@ fn languages(names: &[String]) -> anyhow::Result<Vec<Language>> {
             out.push(Language::parse(n).ok_or_else(|| {
                 anyhow::anyhow!(
                     "unknown language `{n}`; known: {}",
-                    Language::ALL.iter().map(|l| l.as_str()).collect::<Vec<_>>().join(", ")
+                    Language::ALL
+                        .iter()
+                        .map(|l| l.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 )
             })?);
         }

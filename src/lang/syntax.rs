@@ -128,7 +128,10 @@ mod tests {
 
     #[test]
     fn at_least_fifteen_grammars_load() {
-        let n = Language::ALL.iter().filter(|&&l| grammar(l).is_some()).count();
+        let n = Language::ALL
+            .iter()
+            .filter(|&&l| grammar(l).is_some())
+            .count();
         assert!(n >= 15, "{n} grammars");
         for &l in Language::ALL {
             if grammar(l).is_some() {
@@ -149,7 +152,11 @@ mod tests {
         assert!(!missing.valid && !missing.errors.is_empty(), "{missing:?}");
         let missing = check(Language::C, "int main(void) { return 0 }\n").unwrap();
         assert_eq!(missing.errors[0].kind, "missing ;", "{missing:?}");
-        assert!(check(Language::Go, "package p\nfunc f() int { return 1 }\n").unwrap().valid);
+        assert!(
+            check(Language::Go, "package p\nfunc f() int { return 1 }\n")
+                .unwrap()
+                .valid
+        );
         assert!(check(Language::Perl, "print 1;").is_none());
     }
 }

@@ -19,7 +19,15 @@ pub const CPP_HEADERS: &str = "#include<stdlib.h>\n#include<algorithm>\n#include
 /// Packages a Go solution may use without importing them (the prompt's own import block is
 /// replaced by the test file's); imported when the code mentions them.
 const GO_HELPERS: &[&str] = &[
-    "math", "strings", "fmt", "strconv", "time", "bytes", "regexp", "sort", "math/rand",
+    "math",
+    "strings",
+    "fmt",
+    "strconv",
+    "time",
+    "bytes",
+    "regexp",
+    "sort",
+    "math/rand",
     "crypto/md5",
 ];
 
@@ -54,7 +62,13 @@ pub fn load(
                 "task_id `{id}`: HumanEval-X ids start with Python/, CPP/, Go/, Java/, JavaScript/ or Rust/"
             ),
         })?;
-        let opt = |k: &str| value.get(k).and_then(|v| v.as_str()).unwrap_or("").to_string();
+        let opt = |k: &str| {
+            value
+                .get(k)
+                .and_then(|v| v.as_str())
+                .unwrap_or("")
+                .to_string()
+        };
         let mut prompt = get("prompt")?;
         if language == Language::Rust {
             for u in RUST_CRATE_USES {
@@ -82,7 +96,13 @@ pub fn load(
 }
 
 /// The whole program for a solution (prompt + completion) and the benchmark's test.
-pub fn assemble(language: Language, solution: &str, test: &str, go_import: &str, go_setup: &str) -> String {
+pub fn assemble(
+    language: Language,
+    solution: &str,
+    test: &str,
+    go_import: &str,
+    go_setup: &str,
+) -> String {
     match language {
         Language::Cpp => format!("{CPP_HEADERS}{solution}\n{test}"),
         Language::Go => {
@@ -105,7 +125,10 @@ pub fn assemble(language: Language, solution: &str, test: &str, go_import: &str,
             format!("{go_setup}\n{imports}\n{code}\n{test}")
         }
         // The sandbox runs `class Problem` (see sandboxes/languages.toml).
-        Language::Java => format!("{solution}\n{}", test.replacen("public class Main", "class Problem", 1)),
+        Language::Java => format!(
+            "{solution}\n{}",
+            test.replacen("public class Main", "class Problem", 1)
+        ),
         _ => format!("{solution}\n{test}\n"),
     }
 }

@@ -146,9 +146,9 @@ impl Problem {
     /// The reference in sample form, when the benchmark has one.
     pub fn reference_code(&self) -> Option<Code> {
         self.reference.clone().map(|r| match self.assembly {
-            Assembly::HumanEval { .. } | Assembly::MultiplE { .. } | Assembly::HumanEvalX { .. } => {
-                Code::Completion(r)
-            }
+            Assembly::HumanEval { .. }
+            | Assembly::MultiplE { .. }
+            | Assembly::HumanEvalX { .. } => Code::Completion(r),
             Assembly::Mbpp { .. } => Code::Solution(r),
         })
     }

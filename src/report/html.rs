@@ -146,7 +146,10 @@ fn outcome_plot(rows: &[(&String, &Group)]) -> String {
 /// Syntax validity and, for compiled languages, compile rate per row. `None` when no row
 /// has a grammar (nothing to draw).
 fn syntax_plot(rows: &[(&String, &Group)]) -> Option<String> {
-    if rows.iter().all(|(_, g)| g.syntax_valid.is_none() && g.compile_rate.is_none()) {
+    if rows
+        .iter()
+        .all(|(_, g)| g.syntax_valid.is_none() && g.compile_rate.is_none())
+    {
         return None;
     }
     let (w, row_h, left) = (640.0, 30.0, 160.0);
@@ -313,7 +316,9 @@ pub fn render(m: &ExecManifest, s: &Summary) -> String {
         Some(plot) => {
             let _ = write!(out, "<h2>Syntax validity and compile rate</h2>{plot}");
         }
-        None => out.push_str("<h2>Syntax validity</h2><p>No sample is in a language with a tree-sitter grammar.</p>"),
+        None => out.push_str(
+            "<h2>Syntax validity</h2><p>No sample is in a language with a tree-sitter grammar.</p>",
+        ),
     }
     let _ = write!(
         out,

@@ -69,7 +69,10 @@ pub fn render(
             "model/language"
         }
     );
-    let _ = writeln!(out, "|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---|");
+    let _ = writeln!(
+        out,
+        "|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---|"
+    );
     let mut row = |name: &str, g: &Group| {
         let ci = g
             .pass_at_1_ci

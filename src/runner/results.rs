@@ -70,7 +70,12 @@ impl ResultRecord {
     }
 
     /// The record of `job`, with its syntax checked.
-    pub fn new(job: crate::runner::Job, sandbox: SandboxId, reused: bool, execution: Execution) -> Self {
+    pub fn new(
+        job: crate::runner::Job,
+        sandbox: SandboxId,
+        reused: bool,
+        execution: Execution,
+    ) -> Self {
         let syntax = crate::lang::syntax::check(job.program.language, &job.program.source);
         ResultRecord {
             task_id: job.task_id,

@@ -70,7 +70,10 @@ impl ReuseState {
             "{:?} {} {:?}",
             job.program.variant,
             job.program.fail_on_stderr,
-            job.program.guard.as_ref().map(|g| (g.tests_at, &g.entry_point))
+            job.program
+                .guard
+                .as_ref()
+                .map(|g| (g.tests_at, &g.entry_point))
         );
         for part in [
             job.program.language.as_str().as_bytes(),

@@ -144,8 +144,15 @@ impl Execution {
     pub fn fail_on_stderr(&mut self, applies: bool) {
         if applies && self.outcome == Outcome::Passed && !self.stderr.trim().is_empty() {
             self.outcome = Outcome::WrongAnswer;
-            let first = self.stderr.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
-            self.detail = format!("wrote to stderr: {}", first.chars().take(200).collect::<String>());
+            let first = self
+                .stderr
+                .lines()
+                .find(|l| !l.trim().is_empty())
+                .unwrap_or("");
+            self.detail = format!(
+                "wrote to stderr: {}",
+                first.chars().take(200).collect::<String>()
+            );
         }
     }
 }
@@ -189,6 +196,12 @@ pub fn lossy(bytes: &[u8]) -> String {
 
 /// A per-run random marker the harness prints once the tests completed.
 pub struct Nonce(pub String);
+
+impl Default for Nonce {
+    fn default() -> Self {
+        Nonce::new()
+    }
+}
 
 impl Nonce {
     pub fn new() -> Nonce {

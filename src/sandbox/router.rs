@@ -53,7 +53,9 @@ impl Router {
     /// The process sandbox, created on first call; an error says why it cannot run here.
     pub fn process(&self) -> Result<&ProcessSandbox, String> {
         self.process
-            .get_or_init(|| ProcessSandbox::new(self.process_opts.clone()).map_err(|e| e.to_string()))
+            .get_or_init(|| {
+                ProcessSandbox::new(self.process_opts.clone()).map_err(|e| e.to_string())
+            })
             .as_ref()
             .map_err(Clone::clone)
     }

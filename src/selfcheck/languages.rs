@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
-use super::{SetReport, Variant, run_checks};
+use super::{Check, SetReport, Variant, run_checks};
 use crate::lang::Language;
 use crate::problem::{Code, ProblemSet};
 use crate::runner::{Cancel, Job};
@@ -58,9 +58,11 @@ pub fn file_for(dir: &Path, key: &str) -> std::path::PathBuf {
 }
 
 /// The jobs of one language: every correct completion, then every bad one.
-fn jobs(key: &str, set: &ProblemSet, limits: &Limits) -> Result<Vec<(Job, (String, Variant))>, String> {
+fn jobs(key: &str, set: &ProblemSet, limits: &Limits) -> Result<Vec<Check>, String> {
     let all = checks();
-    let c = all.get(key).ok_or_else(|| format!("no checks for `{key}`"))?;
+    let c = all
+        .get(key)
+        .ok_or_else(|| format!("no checks for `{key}`"))?;
     let mut out = Vec::new();
     let mut push = |id: &str, code: &str, v: Variant, limits: Limits| -> Result<(), String> {
         let p = set
@@ -95,11 +97,7 @@ fn jobs(key: &str, set: &ProblemSet, limits: &Limits) -> Result<Vec<(Job, (Strin
 
 /// A correct program the language's tree-sitter grammar rejects would make syntax validity
 /// lie: every reference must parse.
-fn grammar_accepts_references(
-    language: Language,
-    jobs: &[(Job, (String, Variant))],
-    report: &mut SetReport,
-) {
+fn grammar_accepts_references(language: Language, jobs: &[Check], report: &mut SetReport) {
     for (job, (id, v)) in jobs {
         if *v != Variant::Reference {
             continue;
@@ -111,7 +109,10 @@ fn grammar_accepts_references(
                 task_id: id.clone(),
                 variant: Variant::Reference,
                 outcome: crate::outcome::Outcome::SyntaxError,
-                detail: format!("the tree-sitter grammar rejects this correct program: {:?}", c.errors),
+                detail: format!(
+                    "the tree-sitter grammar rejects this correct program: {:?}",
+                    c.errors
+                ),
             });
         }
     }
@@ -135,7 +136,10 @@ pub fn check(
         }
         let file = file_for(dir, &key);
         let mut report = SetReport {
-            name: format!("{language} (MultiPL-E {key}, {} sandbox)", sandbox.kind(language)),
+            name: format!(
+                "{language} (MultiPL-E {key}, {} sandbox)",
+                sandbox.kind(language)
+            ),
             ..Default::default()
         };
         if !file.is_file() {
@@ -150,7 +154,14 @@ pub fn check(
                 Ok((n, jobs)) => {
                     report.problems = n;
                     grammar_accepts_references(language, &jobs, &mut report);
-                    run_checks(&mut report, jobs, sandbox.clone(), workers, cancel, &mut || {});
+                    run_checks(
+                        &mut report,
+                        jobs,
+                        sandbox.clone(),
+                        workers,
+                        cancel,
+                        &mut || {},
+                    );
                 }
                 Err(e) => report.skipped = Some(e),
             }

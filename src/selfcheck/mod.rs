@@ -179,10 +179,13 @@ pub fn check_set(
     report
 }
 
+/// A job with the problem id and the variant it checks.
+pub(crate) type Check = (Job, (String, Variant));
+
 /// Executes `checks` (each job with the variant it is) and records right and wrong verdicts.
 pub(crate) fn run_checks(
     report: &mut SetReport,
-    checks: Vec<(Job, (String, Variant))>,
+    checks: Vec<Check>,
     sandbox: Arc<Router>,
     workers: usize,
     cancel: &Cancel,

@@ -23,7 +23,11 @@ pub fn missing_packages(languages: &[Language]) -> Vec<String> {
             !Command::new("dpkg")
                 .args(["-s", p])
                 .output()
-                .is_ok_and(|o| o.status.success() && String::from_utf8_lossy(&o.stdout).contains("Status: install ok installed"))
+                .is_ok_and(|o| {
+                    o.status.success()
+                        && String::from_utf8_lossy(&o.stdout)
+                            .contains("Status: install ok installed")
+                })
         })
         .collect()
 }
@@ -41,7 +45,10 @@ pub fn install(languages: &[Language], say: &mut dyn FnMut(&str)) -> Result<(), 
         say("language toolchains: all installed");
         return Ok(());
     }
-    say(&format!("installing Debian packages: {}", missing.join(" ")));
+    say(&format!(
+        "installing Debian packages: {}",
+        missing.join(" ")
+    ));
     // SAFETY: getuid has no preconditions.
     let root = unsafe { libc::getuid() } == 0;
     let apt = |args: &[&str]| {

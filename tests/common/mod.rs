@@ -25,7 +25,12 @@ pub fn sandbox(deterministic: bool) -> Arc<WasmSandbox> {
             },
         )
         .expect("engine");
-        for l in [Language::Python, Language::JavaScript, Language::C, Language::Cpp] {
+        for l in [
+            Language::Python,
+            Language::JavaScript,
+            Language::C,
+            Language::Cpp,
+        ] {
             if let Some(why) = s.unavailable(l) {
                 panic!("{l} unavailable — run `make setup` first: {why}");
             }

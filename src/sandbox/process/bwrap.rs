@@ -12,10 +12,18 @@ pub const SUPERVISOR: &str = "/.passk/supervise";
 pub const WORK_DIR: &str = "/w";
 
 /// System directories mounted read-only (or recreated as the same symlink).
-const SYSTEM_DIRS: &[&str] = &["/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc"];
+const SYSTEM_DIRS: &[&str] = &[
+    "/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc",
+];
 
 /// Host files that are readable by root and none of the program's business.
-const MASKED_FILES: &[&str] = &["/etc/shadow", "/etc/gshadow", "/etc/shadow-", "/etc/gshadow-", "/etc/sudoers"];
+const MASKED_FILES: &[&str] = &[
+    "/etc/shadow",
+    "/etc/gshadow",
+    "/etc/shadow-",
+    "/etc/gshadow-",
+    "/etc/sudoers",
+];
 const MASKED_DIRS: &[&str] = &["/etc/ssh", "/etc/ssl/private", "/etc/sudoers.d"];
 
 /// What one sandbox invocation mounts and runs.
@@ -83,7 +91,9 @@ pub fn probe() -> Result<String, String> {
     let version = Command::new("bwrap")
         .arg("--version")
         .output()
-        .map_err(|e| format!("bubblewrap is not installed ({e}): install the Debian package `bubblewrap`"))?;
+        .map_err(|e| {
+            format!("bubblewrap is not installed ({e}): install the Debian package `bubblewrap`")
+        })?;
     let version = String::from_utf8_lossy(&version.stdout).trim().to_string();
     let out = Command::new("bwrap")
         .args([

@@ -43,8 +43,8 @@ impl CgroupRoot {
                 // cgroup v2: one hierarchy, controllers enabled per subtree.
                 for base in ["/sys/fs/cgroup", "/sys/fs/cgroup/unified"] {
                     let dir = Path::new(base).join(path);
-                    let enabled =
-                        std::fs::read_to_string(dir.join("cgroup.subtree_control")).unwrap_or_default();
+                    let enabled = std::fs::read_to_string(dir.join("cgroup.subtree_control"))
+                        .unwrap_or_default();
                     if enabled.split_whitespace().any(|c| c == "pids") && usable(&dir) {
                         root.pids = Some(dir.clone());
                         root.v2 = true;
@@ -163,7 +163,10 @@ impl Drop for Cgroup {
         for dir in self.dirs.iter().rev() {
             for _ in 0..200 {
                 let procs = std::fs::read_to_string(dir.join("cgroup.procs")).unwrap_or_default();
-                for pid in procs.split_whitespace().filter_map(|p| p.parse::<i32>().ok()) {
+                for pid in procs
+                    .split_whitespace()
+                    .filter_map(|p| p.parse::<i32>().ok())
+                {
                     // SAFETY: signalling a process inside our own cgroup.
                     unsafe {
                         libc::kill(pid, libc::SIGKILL);
@@ -205,4 +208,4 @@ fn join(procs: &[CString]) -> std::io::Result<()> {
         }
     }
     Ok(())
-    }
+}

@@ -76,11 +76,20 @@ pub fn classify(ctx: &Context<'_>, steps: &[StepResult]) -> Execution {
 fn compile_failure(ctx: &Context<'_>, r: &StepResult) -> (Outcome, String) {
     let text = format!("{}\n{}", r.stdout, r.stderr);
     if r.timed_out || r.signal == Some(SIGXCPU) {
-        (Outcome::Timeout, "the compiler ran past its time limit".into())
+        (
+            Outcome::Timeout,
+            "the compiler ran past its time limit".into(),
+        )
     } else if r.output_limit {
-        (Outcome::OutputLimit, "the compiler wrote more than the output cap".into())
+        (
+            Outcome::OutputLimit,
+            "the compiler wrote more than the output cap".into(),
+        )
     } else if ctx.oom_killed || any(&ctx.def.memory, &text).is_some() {
-        (Outcome::MemoryLimit, "the compiler ran out of memory".into())
+        (
+            Outcome::MemoryLimit,
+            "the compiler ran out of memory".into(),
+        )
     } else {
         (Outcome::CompileError, tail(r))
     }
@@ -90,10 +99,16 @@ fn run_outcome(ctx: &Context<'_>, r: &StepResult) -> (Outcome, String) {
     let def = ctx.def;
     let text = format!("{}\n{}", r.stdout, r.stderr);
     if r.timed_out || r.signal == Some(SIGXCPU) {
-        return (Outcome::Timeout, format!("ran past its time limit ({:.0} ms)", r.wall_ms));
+        return (
+            Outcome::Timeout,
+            format!("ran past its time limit ({:.0} ms)", r.wall_ms),
+        );
     }
     if r.output_limit {
-        return (Outcome::OutputLimit, "wrote more than the output cap".into());
+        return (
+            Outcome::OutputLimit,
+            "wrote more than the output cap".into(),
+        );
     }
     if ctx.oom_killed {
         return (Outcome::MemoryLimit, "killed by the memory cap".into());
@@ -129,7 +144,10 @@ fn run_outcome(ctx: &Context<'_>, r: &StepResult) -> (Outcome, String) {
         );
     }
     if def.silent_failure_is_wrong_answer && r.stderr.trim().is_empty() {
-        return (Outcome::WrongAnswer, format!("exit status {:?}", r.exit_code));
+        return (
+            Outcome::WrongAnswer,
+            format!("exit status {:?}", r.exit_code),
+        );
     }
     (Outcome::RuntimeError, tail(r))
 }

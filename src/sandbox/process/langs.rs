@@ -183,8 +183,8 @@ fn parse(text: &str) -> Result<(BTreeMap<Language, LanguageDef>, Variants), Stri
     let mut variants = Variants::new();
     for (bench, langs) in file.variant {
         for (name, v) in langs {
-            let language =
-                Language::parse(&name).ok_or_else(|| format!("variant {bench}: unknown language `{name}`"))?;
+            let language = Language::parse(&name)
+                .ok_or_else(|| format!("variant {bench}: unknown language `{name}`"))?;
             let mut def = out
                 .get(&language)
                 .cloned()
@@ -210,18 +210,32 @@ mod tests {
         let base = get(Language::Rust).unwrap();
         let x = get_variant(Language::Rust, Some("humaneval-x")).unwrap();
         assert!(x.compile.as_ref().unwrap().contains(&"--test".to_string()));
-        assert!(!base.compile.as_ref().unwrap().contains(&"--test".to_string()));
-        assert_eq!(get_variant(Language::Go, Some("humaneval-x")).unwrap().file, "main_test.go");
+        assert!(
+            !base
+                .compile
+                .as_ref()
+                .unwrap()
+                .contains(&"--test".to_string())
+        );
+        assert_eq!(
+            get_variant(Language::Go, Some("humaneval-x")).unwrap().file,
+            "main_test.go"
+        );
     }
 
     #[test]
     fn every_language_has_a_definition() {
         let defs = all();
         for &l in Language::ALL {
-            let d = defs.get(&l).unwrap_or_else(|| panic!("{l} has no definition"));
+            let d = defs
+                .get(&l)
+                .unwrap_or_else(|| panic!("{l} has no definition"));
             if d.unavailable.is_none() {
                 assert!(!d.apt.is_empty(), "{l}: no apt packages");
-                assert!(d.check_pass.is_some() && d.check_fail.is_some(), "{l}: no checks");
+                assert!(
+                    d.check_pass.is_some() && d.check_fail.is_some(),
+                    "{l}: no checks"
+                );
             }
         }
     }

@@ -48,6 +48,9 @@ pub struct ProcessOptions {
     pub deterministic: bool,
 }
 
+/// The once-per-process result of a language's check programs.
+type CheckCell = tokio::sync::OnceCell<Result<(), String>>;
+
 /// A language's toolchain as found on this host.
 #[derive(Debug, Clone)]
 struct Toolchain {
@@ -64,7 +67,7 @@ pub struct ProcessSandbox {
     /// baseline plus the language's allowance.
     user_tasks: u64,
     toolchains: Mutex<HashMap<Language, Result<Toolchain, String>>>,
-    checks: Mutex<HashMap<Language, Arc<tokio::sync::OnceCell<Result<(), String>>>>>,
+    checks: Mutex<HashMap<Language, Arc<CheckCell>>>,
 }
 
 impl ProcessSandbox {
@@ -315,7 +318,9 @@ impl ProcessSandbox {
         }
         let mut cmd = tokio::process::Command::from(cmd);
         cmd.kill_on_drop(true);
-        let mut child = cmd.spawn().map_err(|e| format!("cannot start bubblewrap: {e}"))?;
+        let mut child = cmd
+            .spawn()
+            .map_err(|e| format!("cannot start bubblewrap: {e}"))?;
         let input = serde_json::to_vec(spec).map_err(|e| e.to_string())?;
         let mut stdin = child.stdin.take().ok_or("no stdin")?;
         let mut stdout = child.stdout.take().ok_or("no stdout")?;
@@ -361,7 +366,8 @@ const COMPILER_MEMORY: u64 = 2 << 30;
 const SANDBOX_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
 fn find_toolchain(language: Language) -> Result<Toolchain, String> {
-    let def = langs::get(language).ok_or_else(|| format!("passk has no definition for {language}"))?;
+    let def =
+        langs::get(language).ok_or_else(|| format!("passk has no definition for {language}"))?;
     if let Some(why) = &def.unavailable {
         return Err(why.clone());
     }
@@ -450,7 +456,11 @@ impl Sandbox for ProcessSandbox {
                 "{} / {}{}",
                 self.isolation.as_deref().unwrap_or("no isolation"),
                 self.version(language).unwrap_or_else(|| "missing".into()),
-                if self.opts.deterministic { " cpu-time" } else { "" }
+                if self.opts.deterministic {
+                    " cpu-time"
+                } else {
+                    ""
+                }
             ),
         }
     }

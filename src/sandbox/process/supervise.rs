@@ -226,7 +226,11 @@ type Reader = std::thread::JoinHandle<(Vec<u8>, bool)>;
 
 /// Drains a pipe, keeping at most `cap` bytes; past the cap it raises `overflow` and keeps
 /// draining so the writer is never blocked while it is being killed.
-fn spawn_reader(pipe: Option<impl Read + Send + 'static>, cap: usize, overflow: Arc<AtomicBool>) -> Reader {
+fn spawn_reader(
+    pipe: Option<impl Read + Send + 'static>,
+    cap: usize,
+    overflow: Arc<AtomicBool>,
+) -> Reader {
     std::thread::spawn(move || {
         let mut kept = Vec::new();
         let mut truncated = false;

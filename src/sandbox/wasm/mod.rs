@@ -156,7 +156,9 @@ impl WasmSandbox {
             Language::Python => self.python().err(),
             Language::JavaScript => self.quickjs().err(),
             Language::C | Language::Cpp => clang::unavailable(language),
-            other => Some(format!("no WASM guest for {other}: use the process sandbox")),
+            other => Some(format!(
+                "no WASM guest for {other}: use the process sandbox"
+            )),
         }
     }
 

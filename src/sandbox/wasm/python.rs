@@ -9,9 +9,9 @@ use wasmtime_wasi::ResourceTable;
 
 use super::classify::{self, Ended};
 use super::command::CommandGuest;
-use crate::sandbox::Nonce;
 use super::state::{ComponentState, wasi_builder};
 use crate::outcome::Outcome;
+use crate::sandbox::Nonce;
 use crate::sandbox::{Execution, Limits, Program};
 
 mod bindings {
