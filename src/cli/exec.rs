@@ -125,7 +125,7 @@ pub fn render_table(s: &Summary) -> String {
     for k in &shown {
         let _ = write!(out, " {:>9}", k);
     }
-    let _ = writeln!(out, "  outcomes");
+    let _ = writeln!(out, " {:>7}  outcomes", "syntax");
     let mut row = |name: &str, g: &crate::grade::summary::Group| {
         let _ = write!(out, "{:<20} {:>8} {:>8}", name, g.problems, g.samples);
         for k in &shown {
@@ -138,8 +138,12 @@ pub fn render_table(s: &Summary) -> String {
                 }
             }
         }
+        let syntax = g
+            .syntax_valid
+            .map(|v| format!("{:.1}%", v * 100.0))
+            .unwrap_or_else(|| "-".into());
         let mix: Vec<String> = g.outcomes.iter().map(|(o, n)| format!("{o}={n}")).collect();
-        let _ = writeln!(out, "  {}", mix.join(" "));
+        let _ = writeln!(out, " {syntax:>7}  {}", mix.join(" "));
     };
     if s.by_model.is_empty() {
         for (lang, g) in &s.by_language {
