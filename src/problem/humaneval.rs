@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use super::{Assembly, Problem, field_str, jsonl};
+use super::{Assembly, Problem, field_str, jsonl, map_records};
 use crate::errors::InputError;
 use crate::lang::Language;
 
@@ -10,11 +10,9 @@ pub fn load(
     path: &Path,
     lines: impl Iterator<Item = Result<jsonl::Line, InputError>>,
 ) -> Result<Vec<Problem>, InputError> {
-    let mut out = Vec::new();
-    for line in lines {
-        let jsonl::Line { number, value } = line?;
-        let get = |k: &str| field_str(&value, k, path, number);
-        out.push(Problem {
+    map_records(lines, |value, number| {
+        let get = |k: &str| field_str(value, k, path, number);
+        Ok(Problem {
             id: get("task_id")?,
             language: Language::Python,
             prompt: get("prompt")?,
@@ -28,7 +26,6 @@ pub fn load(
                 test: get("test")?,
             },
             time_limit: None,
-        });
-    }
-    Ok(out)
+        })
+    })
 }

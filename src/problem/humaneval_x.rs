@@ -7,7 +7,7 @@
 
 use std::path::Path;
 
-use super::{Assembly, Problem, field_str, jsonl};
+use super::{Assembly, Problem, field_str, jsonl, map_records};
 use crate::errors::InputError;
 use crate::lang::Language;
 
@@ -50,10 +50,8 @@ pub fn load(
     path: &Path,
     lines: impl Iterator<Item = Result<jsonl::Line, InputError>>,
 ) -> Result<Vec<Problem>, InputError> {
-    let mut out = Vec::new();
-    for line in lines {
-        let jsonl::Line { number, value } = line?;
-        let get = |k: &str| field_str(&value, k, path, number);
+    map_records(lines, |value, number| {
+        let get = |k: &str| field_str(value, k, path, number);
         let id = get("task_id")?;
         let language = language_of(&id).ok_or_else(|| InputError::Line {
             path: path.to_path_buf(),
@@ -75,7 +73,7 @@ pub fn load(
                 prompt = prompt.replace(u, "");
             }
         }
-        out.push(Problem {
+        Ok(Problem {
             id,
             language,
             prompt,
@@ -90,9 +88,8 @@ pub fn load(
                 go_test_setup: opt("test_setup"),
             },
             time_limit: None,
-        });
-    }
-    Ok(out)
+        })
+    })
 }
 
 /// The whole program for a solution (prompt + completion) and the benchmark's test.

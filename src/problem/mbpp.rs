@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use super::{Assembly, Problem, field_str, field_strs, jsonl};
+use super::{Assembly, Problem, field_str, field_strs, jsonl, map_records};
 use crate::errors::InputError;
 use crate::lang::Language;
 
@@ -68,24 +68,20 @@ pub fn load_full(
     path: &Path,
     lines: impl Iterator<Item = Result<jsonl::Line, InputError>>,
 ) -> Result<Vec<Problem>, InputError> {
-    let mut out = Vec::new();
-    for line in lines {
-        let jsonl::Line { number, value } = line?;
-        let tests = field_strs(&value, "test_list", path, number)?;
-        out.push(problem(
-            task_id(&value, path, number)?,
-            field_str(&value, "text", path, number)?,
-            field_str(&value, "code", path, number)?,
+    map_records(lines, |value, number| {
+        Ok(problem(
+            task_id(value, path, number)?,
+            field_str(value, "text", path, number)?,
+            field_str(value, "code", path, number)?,
             Vec::new(),
             value
                 .get("test_setup_code")
                 .and_then(|v| v.as_str())
                 .unwrap_or("")
                 .to_string(),
-            tests,
-        ));
-    }
-    Ok(out)
+            field_strs(value, "test_list", path, number)?,
+        ))
+    })
 }
 
 pub fn load_sanitized(path: &Path) -> Result<Vec<Problem>, InputError> {

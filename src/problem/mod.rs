@@ -253,6 +253,20 @@ impl ProblemSet {
     }
 }
 
+/// Turns every record of a JSONL problems file into a problem (`f` gets the record and its
+/// line number, for errors that name them).
+pub(crate) fn map_records(
+    lines: impl Iterator<Item = Result<jsonl::Line, InputError>>,
+    mut f: impl FnMut(&serde_json::Value, usize) -> Result<Problem, InputError>,
+) -> Result<Vec<Problem>, InputError> {
+    lines
+        .map(|line| {
+            let line = line?;
+            f(&line.value, line.number)
+        })
+        .collect()
+}
+
 /// Reads a required string field of a record, naming file, line and field on error.
 pub(crate) fn field_str(
     v: &serde_json::Value,

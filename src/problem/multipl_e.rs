@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use super::{Assembly, Problem, field_str, field_strs, jsonl};
+use super::{Assembly, Problem, field_str, field_strs, jsonl, map_records};
 use crate::errors::InputError;
 use crate::lang::Language;
 
@@ -12,17 +12,15 @@ pub fn load(
     path: &Path,
     lines: impl Iterator<Item = Result<jsonl::Line, InputError>>,
 ) -> Result<Vec<Problem>, InputError> {
-    let mut out = Vec::new();
-    for line in lines {
-        let jsonl::Line { number, value } = line?;
-        let get = |k: &str| field_str(&value, k, path, number);
+    map_records(lines, |value, number| {
+        let get = |k: &str| field_str(value, k, path, number);
         let key = get("language")?;
         let language = Language::parse(&key).ok_or_else(|| InputError::Line {
             path: path.to_path_buf(),
             line: number,
             message: format!("unknown language `{key}`"),
         })?;
-        out.push(Problem {
+        Ok(Problem {
             id: get("name")?,
             language,
             prompt: get("prompt")?,
@@ -30,12 +28,11 @@ pub fn load(
             reference: None,
             assembly: Assembly::MultiplE {
                 tests: get("tests")?,
-                stop_tokens: field_strs(&value, "stop_tokens", path, number)?,
+                stop_tokens: field_strs(value, "stop_tokens", path, number)?,
             },
             time_limit: None,
-        });
-    }
-    Ok(out)
+        })
+    })
 }
 
 /// Cuts a completion at the earliest stop token (the token itself is left out).
