@@ -34,13 +34,13 @@ pub struct Mounts<'a> {
     pub work_mb: u64,
 }
 
-pub fn command(m: &Mounts<'_>) -> Command {
+/// Namespaces and the read-only system, common to every sandbox passk starts.
+fn base() -> Command {
     let mut c = Command::new("bwrap");
     c.args([
         "--unshare-all",
         "--die-with-parent",
         "--new-session",
-        "--as-pid-1",
         "--cap-drop",
         "ALL",
         "--hostname",
@@ -70,13 +70,22 @@ pub fn command(m: &Mounts<'_>) -> Command {
             c.args(["--tmpfs", d, "--remount-ro", d]);
         }
     }
+    c.args(["--proc", "/proc", "--dev", "/dev"]);
+    c
+}
+
+/// A program's sandbox: [`base`] plus toolchain mounts, size-capped tmpfs work dir and /tmp,
+/// and the supervisor as PID 1.
+pub fn command(m: &Mounts<'_>) -> Command {
+    let mut c = base();
+    c.arg("--as-pid-1");
     for p in m.extra {
         if p.exists() {
             c.arg("--ro-bind").arg(p).arg(p);
         }
     }
     let size = (m.work_mb << 20).to_string();
-    c.args(["--proc", "/proc", "--dev", "/dev"])
+    c
         .args(["--size", &size, "--tmpfs", "/tmp"])
         .args(["--size", &size, "--tmpfs", WORK_DIR])
         .arg("--ro-bind")
@@ -84,6 +93,24 @@ pub fn command(m: &Mounts<'_>) -> Command {
         .arg(SUPERVISOR)
         .args(["--chdir", WORK_DIR]);
     c
+}
+
+/// A compiler's sandbox (clang for the WASM guests): [`base`] with `dir` as the writable
+/// work dir, so a source file cannot make the compiler read host files into diagnostics.
+pub fn compiler_command(dir: &Path) -> Command {
+    let mut c = base();
+    c.args(["--tmpfs", "/tmp"])
+        .arg("--bind")
+        .arg(dir)
+        .arg(WORK_DIR)
+        .args(["--chdir", WORK_DIR]);
+    c
+}
+
+/// True when bubblewrap works here (probed once).
+pub fn available() -> bool {
+    static OK: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *OK.get_or_init(|| probe().is_ok())
 }
 
 /// Checks that bubblewrap can create its namespaces here by running `true` inside them.

@@ -154,22 +154,29 @@ async fn compile(language: Language, source: &str, limit: Duration) -> Result<Ve
     } else {
         "c"
     };
-    let src = dir.path().join(format!("program.{ext}"));
+    let src = format!("program.{ext}");
     let out = dir.path().join("program.wasm");
-    std::fs::write(&src, source).map_err(|e| fault(format!("write source: {e}")))?;
+    std::fs::write(dir.path().join(&src), source)
+        .map_err(|e| fault(format!("write source: {e}")))?;
     let include = dir.path().join("include");
     std::fs::create_dir_all(include.join("bits"))
         .and_then(|_| std::fs::write(include.join("bits/stdc++.h"), STDCXX_H))
         .map_err(|e| fault(format!("write bits/stdc++.h: {e}")))?;
     let started = std::time::Instant::now();
-    let child = tokio::process::Command::new(compiler(language))
-        .args(flags(language))
-        .arg("-isystem")
-        .arg(&include)
-        .arg(&src)
-        .arg("-o")
-        .arg(&out)
-        .current_dir(dir.path())
+    // The compiler reads the untrusted source: where bubblewrap works it sees only the
+    // system and this run's directory.
+    let mut cmd = if crate::sandbox::process::bwrap::available() {
+        let mut c = crate::sandbox::process::bwrap::compiler_command(dir.path());
+        c.arg(compiler(language));
+        c
+    } else {
+        let mut c = std::process::Command::new(compiler(language));
+        c.current_dir(dir.path());
+        c
+    };
+    cmd.args(flags(language))
+        .args(["-isystem", "include", &src, "-o", "program.wasm"]);
+    let child = tokio::process::Command::from(cmd)
         .env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .stdin(Stdio::null())
