@@ -22,7 +22,7 @@ run: setup
 
 test: setup-langs
 	cargo test --release
-	$(PASSK) selfcheck --datasets $(DATASETS)
+	$(PASSK) selfcheck --datasets $(DATASETS) --suite problems/core
 
 deps:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \

@@ -566,3 +566,62 @@ fn humaneval_x_conventions_per_language() {
     }
     assert_eq!(seen, 12);
 }
+
+/// passk's own suite: a folder of TOML problems, rendered per language; the results the
+/// harness prints are judged on the host, naming the failing test with expected and got —
+/// and a result object that claims to equal anything is judged by what it prints.
+#[test]
+fn native_suite_is_judged_on_the_host() {
+    let tmp = tempfile::tempdir().unwrap();
+    let samples = tmp.path().join("s.jsonl");
+    let lines = [
+        r#"{"task_id": "core/vowel-runs", "language": "python", "completion": "    return sum(1 for i, c in enumerate(text.lower()) if c in 'aeiou' and (i == 0 or text.lower()[i - 1] not in 'aeiou'))\n"}"#,
+        r#"{"task_id": "core/vowel-runs", "language": "javascript", "completion": "  return text.length;\n}\n"}"#,
+        r#"{"task_id": "core/vowel-runs", "language": "python", "completion": "    class Any:\n        def __eq__(self, other):\n            return True\n    return Any()\n"}"#,
+        r#"{"task_id": "core/rotate-grid", "language": "rust", "completion": "    grid\n}\n"}"#,
+    ];
+    std::fs::write(&samples, lines.join("\n")).unwrap();
+    let o = Command::new(PASSK)
+        .args([
+            "exec",
+            "--no-cache",
+            "--problems",
+            "problems/core",
+            "--samples",
+        ])
+        .arg(&samples)
+        .arg("--out")
+        .arg(tmp.path().join("run"))
+        .env("CI", "true")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let r = std::fs::read_to_string(tmp.path().join("run/results.jsonl")).unwrap();
+    let by_index: Vec<serde_json::Value> = r
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let find = |task: &str, lang: &str, i: u64| {
+        by_index
+            .iter()
+            .find(|v| v["task_id"] == task && v["language"] == lang && v["sample_index"] == i)
+            .unwrap_or_else(|| panic!("{task} {lang} {i} in {r}"))
+            .clone()
+    };
+    assert_eq!(find("core/vowel-runs", "python", 0)["outcome"], "passed");
+    let js = find("core/vowel-runs", "javascript", 0);
+    assert_eq!(js["outcome"], "wrong_answer");
+    assert!(
+        js["detail"]
+            .as_str()
+            .unwrap()
+            .starts_with("test 2: expected 0, got 3"),
+        "{js}"
+    );
+    assert_eq!(
+        find("core/vowel-runs", "python", 1)["outcome"],
+        "wrong_answer"
+    );
+    let rs = find("core/rotate-grid", "rust", 0);
+    assert_eq!(rs["outcome"], "wrong_answer", "{rs}");
+}

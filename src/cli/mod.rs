@@ -7,6 +7,7 @@ mod doctor;
 mod exec;
 mod gate;
 mod merge;
+mod problems;
 mod progress;
 mod report;
 mod selfcheck;
@@ -56,6 +57,8 @@ enum Command {
     /// Fetch (pip download, sha256-checked) and build the WASI guests passk needs;
     /// `--langs` also installs other languages' toolchains.
     Setup(setup::SetupArgs),
+    /// Browse passk's own problem suites: `list` with filters, `show` one rendered.
+    Problems(problems::ProblemsArgs),
     /// Show which languages, guests and toolchains are available here.
     Doctor(doctor::DoctorArgs),
     /// Join the directories of a sharded run (--shard i/N) into one run directory.
@@ -232,6 +235,7 @@ pub fn main() -> i32 {
         Command::Selfcheck(a) => selfcheck::run(a),
         Command::Setup(a) => setup::run(a),
         Command::Doctor(a) => doctor::run(a),
+        Command::Problems(a) => problems::run(a),
         Command::Bench(a) => bench::run(a),
         Command::Compare(a) => compare::run(a),
         Command::Report(a) => report::run(a),

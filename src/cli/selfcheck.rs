@@ -26,6 +26,10 @@ pub struct SelfcheckArgs {
     /// A sanitized MBPP JSON file to check.
     #[arg(long)]
     pub mbpp_sanitized: Vec<PathBuf>,
+    /// A folder of passk's own problems (e.g. problems/core): references pass and stubs
+    /// fail in every language passk renders.
+    #[arg(long)]
+    pub suite: Vec<PathBuf>,
     /// A MultiPL-E folder (humaneval-<lang>-reworded.jsonl.gz files): hand-written correct
     /// and known-bad completions are checked in every language that can run here
     /// [default with --datasets: DIR/multipl-e]
@@ -46,6 +50,7 @@ pub fn run(args: SelfcheckArgs) -> anyhow::Result<i32> {
     files.extend(args.humaneval.iter().cloned());
     files.extend(args.mbpp.iter().cloned());
     files.extend(args.mbpp_sanitized.iter().cloned());
+    files.extend(args.suite.iter().cloned());
     if let Some(dir) = &args.datasets {
         for rel in [
             "humaneval/HumanEval.jsonl.gz",

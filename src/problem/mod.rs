@@ -6,6 +6,7 @@ pub mod humaneval_x;
 pub mod jsonl;
 pub mod mbpp;
 pub mod multipl_e;
+pub mod native;
 pub mod samples;
 
 use std::collections::HashMap;
@@ -35,6 +36,11 @@ pub enum Assembly {
         test: String,
         go_import: String,
         go_test_setup: String,
+    },
+    /// passk's own typed problems: the solution, then the rendered harness; the printed
+    /// results are judged on the host.
+    Native {
+        problem: std::sync::Arc<native::NativeProblem>,
     },
     /// `prompt + completion (cut at the first stop token) + "\n" + tests` (MultiPL-E).
     MultiplE {
@@ -74,9 +80,10 @@ impl Problem {
     /// code prompt, so a completion is already the whole solution.
     pub fn solution(&self, code: &Code) -> String {
         match (code, &self.assembly) {
-            (Code::Completion(c), Assembly::HumanEval { .. } | Assembly::HumanEvalX { .. }) => {
-                format!("{}{}", self.prompt, c)
-            }
+            (
+                Code::Completion(c),
+                Assembly::HumanEval { .. } | Assembly::HumanEvalX { .. } | Assembly::Native { .. },
+            ) => format!("{}{}", self.prompt, c),
             (Code::Completion(c), Assembly::MultiplE { stop_tokens, .. }) => {
                 format!("{}{}", self.prompt, multipl_e::truncate(c, stop_tokens))
             }
@@ -129,6 +136,25 @@ impl Problem {
                 humaneval_x::assemble(self.language, &solution, test, go_import, go_test_setup),
                 0,
             ),
+            Assembly::Native { problem } => {
+                let marker = native::marker(&self.id, self.language, &solution);
+                let harness = crate::lang::render::get(self.language)
+                    .map(|r| r.harness(problem, &marker))
+                    .unwrap_or_default();
+                let expect = native::Expectations {
+                    marker,
+                    returns: problem.signature.returns.clone(),
+                    tests: problem.tests.clone(),
+                };
+                return Program {
+                    language: self.language,
+                    source: format!("{solution}\n{harness}"),
+                    guard: None,
+                    fail_on_stderr: false,
+                    variant: Some("native"),
+                    expect: Some(std::sync::Arc::new(expect)),
+                };
+            }
         };
         let humaneval_x = matches!(self.assembly, Assembly::HumanEvalX { .. });
         Program {
@@ -140,6 +166,7 @@ impl Problem {
             }),
             fail_on_stderr: humaneval_x && self.language == Language::JavaScript,
             variant: humaneval_x.then_some("humaneval-x"),
+            expect: None,
         }
     }
 
@@ -149,7 +176,7 @@ impl Problem {
             Assembly::HumanEval { .. }
             | Assembly::MultiplE { .. }
             | Assembly::HumanEvalX { .. } => Code::Completion(r),
-            Assembly::Mbpp { .. } => Code::Solution(r),
+            Assembly::Mbpp { .. } | Assembly::Native { .. } => Code::Solution(r),
         })
     }
 }
@@ -158,7 +185,8 @@ impl Problem {
 #[derive(Debug, Clone, Default)]
 pub struct ProblemSet {
     pub problems: Vec<Problem>,
-    index: HashMap<String, usize>,
+    /// id → positions (one per language in multi-language sets).
+    index: HashMap<String, Vec<usize>>,
     /// Which benchmark format the file was (`humaneval`, `mbpp`, `mbpp-sanitized`).
     pub format: String,
     /// sha256 of the problems file, for provenance and resume checks.
@@ -167,11 +195,10 @@ pub struct ProblemSet {
 
 impl ProblemSet {
     pub fn new(problems: Vec<Problem>, format: &str, sha256: String) -> Self {
-        let index = problems
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p.id.clone(), i))
-            .collect();
+        let mut index: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, p) in problems.iter().enumerate() {
+            index.entry(p.id.clone()).or_default().push(i);
+        }
         ProblemSet {
             problems,
             index,
@@ -191,7 +218,7 @@ impl ProblemSet {
     /// Finds a problem by id, accepting the id forms samples files use (`HumanEval/3`,
     /// `Mbpp/2`, or MBPP's bare integer `2`).
     pub fn get(&self, task_id: &str) -> Option<&Problem> {
-        if let Some(&i) = self.index.get(task_id) {
+        if let Some(&i) = self.index.get(task_id).and_then(|v| v.first()) {
             return Some(&self.problems[i]);
         }
         if task_id.bytes().all(|b| b.is_ascii_digit()) && self.format.starts_with("mbpp") {
@@ -200,8 +227,46 @@ impl ProblemSet {
         None
     }
 
-    /// Loads a problems file, detecting its format from its content.
+    /// Finds the problem a sample answers: by id, and by language where the set has the
+    /// id in several languages (a native suite, a mixed MultiPL-E file).
+    pub fn find(&self, task_id: &str, language: Option<Language>) -> Result<&Problem, String> {
+        let Some(first) = self.get(task_id) else {
+            return Err(format!(
+                "task_id `{task_id}` is not in the problems file (it has {} problems, e.g. `{}`)",
+                self.len(),
+                self.problems.first().map(|p| p.id.as_str()).unwrap_or("-")
+            ));
+        };
+        let all: Vec<&Problem> = self
+            .index
+            .get(&first.id)
+            .map(|v| v.iter().map(|&i| &self.problems[i]).collect())
+            .unwrap_or_default();
+        match language {
+            Some(l) => all.into_iter().find(|p| p.language == l).ok_or_else(|| {
+                format!(
+                    "sample is {l} but problem {} is {}",
+                    first.id, first.language
+                )
+            }),
+            None if all.len() == 1 => Ok(first),
+            None => Err(format!(
+                "problem {} exists in {} languages: give the sample a `language`",
+                first.id,
+                all.len()
+            )),
+        }
+    }
+
+    /// Loads a problems file, detecting its format from its content, or a folder of
+    /// passk's own TOML problems (a suite), rendered in every language passk can render.
     pub fn load(path: &Path) -> Result<ProblemSet, InputError> {
+        if path.is_dir() {
+            let natives = native::read_suite(path)?;
+            let sha256 = native::suite_hash(path)?;
+            let problems = native::render_suite(&natives, &[]);
+            return Ok(ProblemSet::new(problems, "native", sha256));
+        }
         let sha256 = crate::setup::paths::sha256_file(path).map_err(|e| InputError::Io {
             path: path.to_path_buf(),
             source: e,

@@ -13,6 +13,7 @@ use super::shard::Shard;
 use super::{Cancel, Event, Job, execute};
 use crate::errors::{InputError, RunError};
 use crate::grade::summary::{Summary, SummaryBuilder};
+use crate::lang::Language;
 use crate::problem::ProblemSet;
 use crate::problem::samples::{Sample, SampleReader};
 use crate::sandbox::Limits;
@@ -56,11 +57,14 @@ pub struct ExecOutcome {
 /// Assigns each sample its index among samples of the same task, language and model, in
 /// file order — the identity `results.jsonl` uses.
 #[derive(Default)]
-struct Indexer(HashMap<(String, Option<String>), usize>);
+struct Indexer(HashMap<(String, Language, Option<String>), usize>);
 
 impl Indexer {
-    fn next(&mut self, task: &str, model: &Option<String>) -> usize {
-        let n = self.0.entry((task.to_string(), model.clone())).or_default();
+    fn next(&mut self, task: &str, language: Language, model: &Option<String>) -> usize {
+        let n = self
+            .0
+            .entry((task.to_string(), language, model.clone()))
+            .or_default();
         *n += 1;
         *n - 1
     }
@@ -72,31 +76,13 @@ fn validate(path: &Path, problems: &ProblemSet, shard: Option<Shard>) -> Result<
     let mut n = 0;
     for s in SampleReader::open(path)? {
         let s = s?;
-        let Some(p) = problems.get(&s.task_id) else {
-            return Err(InputError::Line {
+        let p = problems
+            .find(&s.task_id, s.language)
+            .map_err(|message| InputError::Line {
                 path: path.to_path_buf(),
                 line: s.line,
-                message: format!(
-                    "task_id `{}` is not in the problems file (it has {} problems, e.g. `{}`)",
-                    s.task_id,
-                    problems.len(),
-                    problems
-                        .problems
-                        .first()
-                        .map(|p| p.id.as_str())
-                        .unwrap_or("-")
-                ),
-            });
-        };
-        if let Some(l) = s.language
-            && l != p.language
-        {
-            return Err(InputError::Line {
-                path: path.to_path_buf(),
-                line: s.line,
-                message: format!("sample is {l} but problem {} is {}", p.id, p.language),
-            });
-        }
+                message,
+            })?;
         if shard.is_none_or(|sh| sh.contains(&p.id)) {
             n += 1;
         }
@@ -239,11 +225,11 @@ pub fn run_exec(
     let jobs = reader.filter_map(|s: Result<Sample, InputError>| {
         // Validated above; a file changed under us mid-run only loses the changed lines.
         let s = s.ok()?;
-        let p = problems.get(&s.task_id)?;
+        let p = problems.find(&s.task_id, s.language).ok()?;
         if opts.shard.is_some_and(|sh| !sh.contains(&p.id)) {
             return None;
         }
-        let sample_index = indexer.next(&p.id, &s.model);
+        let sample_index = indexer.next(&p.id, p.language, &s.model);
         let key = SampleKey {
             task_id: p.id.clone(),
             language: p.language,

@@ -144,9 +144,12 @@ pub fn execute<S: Sandbox + 'static>(
                         async move { sandbox.run(&program, &limits).await }
                     });
                     // A panic inside the sandbox is passk's bug: record it, never lose it.
-                    let execution = inner.await.unwrap_or_else(|e| {
+                    let mut execution = inner.await.unwrap_or_else(|e| {
                         Execution::verdict(Outcome::SandboxError, format!("sandbox panicked: {e}"))
                     });
+                    if let Some(expect) = &job.program.expect {
+                        execution = expect.judge(execution);
+                    }
                     if let Some((tx, k, state)) = publish {
                         state.finish(k, tx, &execution);
                     }

@@ -76,6 +76,8 @@ pub struct Program {
     /// A benchmark's variant of the language's process definition (`humaneval-x`: Rust
     /// tests are `#[test]` functions, compiled with `rustc --test`).
     pub variant: Option<&'static str>,
+    /// Results the host checks after the run (passk's own typed problems).
+    pub expect: Option<std::sync::Arc<crate::problem::native::Expectations>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -94,6 +96,7 @@ impl Program {
             guard: None,
             fail_on_stderr: false,
             variant: None,
+            expect: None,
         }
     }
 }

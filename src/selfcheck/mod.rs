@@ -89,6 +89,13 @@ fn bad_code(problem: &Problem, v: Variant) -> Option<Code> {
         Variant::ExitZero => "    import sys\n    sys.exit(0)\n",
         Variant::WrongAnswer | Variant::SyntaxError | Variant::RuntimeError => return None,
     };
+    if let Assembly::Native { problem: native } = &problem.assembly {
+        // passk's own problems: the renderer's stub (compiles, answers wrongly).
+        return (v == Variant::EmptyBody)
+            .then(|| crate::lang::render::get(problem.language))
+            .flatten()
+            .map(|r| Code::Completion(r.stub(native)));
+    }
     match problem.assembly {
         Assembly::HumanEval { .. } => Some(Code::Completion(body.to_string())),
         Assembly::Mbpp { .. } => {
@@ -100,7 +107,7 @@ fn bad_code(problem: &Problem, v: Variant) -> Option<Code> {
             )))
         }
         // Bad code for other languages is written per language (see `langcheck`).
-        Assembly::MultiplE { .. } | Assembly::HumanEvalX { .. } => None,
+        Assembly::MultiplE { .. } | Assembly::HumanEvalX { .. } | Assembly::Native { .. } => None,
     }
 }
 

@@ -85,8 +85,7 @@ pub fn command(m: &Mounts<'_>) -> Command {
         }
     }
     let size = (m.work_mb << 20).to_string();
-    c
-        .args(["--size", &size, "--tmpfs", "/tmp"])
+    c.args(["--size", &size, "--tmpfs", "/tmp"])
         .args(["--size", &size, "--tmpfs", WORK_DIR])
         .arg("--ro-bind")
         .arg(m.supervisor)

@@ -1,0 +1,164 @@
+//! `passk problems list|show`: browse passk's own suites (folders of TOML problems).
+
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand};
+
+use crate::exit_codes;
+use crate::lang::Language;
+use crate::lang::render;
+use crate::problem::native::{Difficulty, NativeProblem, read_suite};
+
+#[derive(Args)]
+pub struct ProblemsArgs {
+    #[command(subcommand)]
+    command: ProblemsCommand,
+}
+
+#[derive(Args)]
+struct Filters {
+    /// The folder that holds the suites.
+    #[arg(long, default_value = "problems")]
+    root: PathBuf,
+    /// Only this suite (a sub-folder of --root, e.g. `core`).
+    #[arg(long)]
+    suite: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum ProblemsCommand {
+    /// List problems, with filters.
+    List {
+        #[command(flatten)]
+        filters: Filters,
+        /// Only problems with a reference solution in this language.
+        #[arg(long, value_parser = parse_language)]
+        lang: Option<Language>,
+        /// Only problems with this tag.
+        #[arg(long)]
+        tag: Option<String>,
+        /// Only problems of this difficulty (easy, medium, hard).
+        #[arg(long)]
+        difficulty: Option<String>,
+    },
+    /// Show one problem: description, signature, tests, and its prompt in a language.
+    Show {
+        /// The problem id, e.g. `core/vowel-runs`.
+        id: String,
+        #[command(flatten)]
+        filters: Filters,
+        /// The language to render the prompt in.
+        #[arg(long, default_value = "python", value_parser = parse_language)]
+        lang: Language,
+        /// Also print the rendered test harness.
+        #[arg(long)]
+        harness: bool,
+    },
+}
+
+fn parse_language(s: &str) -> Result<Language, String> {
+    Language::parse(s).ok_or_else(|| format!("unknown language `{s}`"))
+}
+
+fn load(f: &Filters) -> anyhow::Result<Vec<NativeProblem>> {
+    let mut out = Vec::new();
+    let mut dirs: Vec<PathBuf> = match &f.suite {
+        Some(s) => vec![f.root.join(s)],
+        None => std::fs::read_dir(&f.root)
+            .map_err(|e| anyhow::anyhow!("{}: {e} (pass --root)", f.root.display()))?
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| {
+                std::fs::read_dir(p).is_ok_and(|mut d| {
+                    d.any(|e| e.is_ok_and(|e| e.path().extension().is_some_and(|x| x == "toml")))
+                })
+            })
+            .collect(),
+    };
+    dirs.sort();
+    for d in dirs {
+        out.extend(read_suite(&d)?);
+    }
+    Ok(out)
+}
+
+pub fn run(args: ProblemsArgs) -> anyhow::Result<i32> {
+    match args.command {
+        ProblemsCommand::List {
+            filters,
+            lang,
+            tag,
+            difficulty,
+        } => {
+            let difficulty: Option<Difficulty> = match difficulty {
+                Some(d) => Some(
+                    serde_json::from_value(serde_json::Value::String(d.clone()))
+                        .map_err(|_| anyhow::anyhow!("difficulty `{d}`: easy, medium or hard"))?,
+                ),
+                None => None,
+            };
+            let problems = load(&filters)?;
+            println!(
+                "{:<34} {:<7} {:>5}  {:<24} references",
+                "id", "level", "tests", "tags"
+            );
+            let mut shown = 0;
+            for p in &problems {
+                if lang.is_some_and(|l| !p.reference.contains_key(&l))
+                    || tag.as_ref().is_some_and(|t| !p.tags.contains(t))
+                    || difficulty.is_some_and(|d| d != p.difficulty)
+                {
+                    continue;
+                }
+                shown += 1;
+                let refs: Vec<&str> = p.reference.keys().map(|l| l.as_str()).collect();
+                println!(
+                    "{:<34} {:<7} {:>5}  {:<24} {}",
+                    p.id,
+                    format!("{:?}", p.difficulty).to_lowercase(),
+                    p.tests.len(),
+                    p.tags.join(","),
+                    refs.join(",")
+                );
+            }
+            println!("{shown} of {} problems", problems.len());
+        }
+        ProblemsCommand::Show {
+            id,
+            filters,
+            lang,
+            harness,
+        } => {
+            let problems = load(&filters)?;
+            let Some(p) = problems.iter().find(|p| p.id == id) else {
+                anyhow::bail!(
+                    "no problem `{id}` under {} (see `passk problems list`)",
+                    filters.root.display()
+                );
+            };
+            let Some(r) = render::get(lang) else {
+                let known: Vec<&str> = render::all()
+                    .iter()
+                    .map(|r| r.language().as_str())
+                    .collect();
+                anyhow::bail!(
+                    "passk cannot render {lang} yet (it renders {})",
+                    known.join(", ")
+                );
+            };
+            println!("# {} — {}\n", p.id, p.title);
+            println!(
+                "difficulty {:?}, tags {}, {} tests\n",
+                p.difficulty,
+                p.tags.join(", "),
+                p.tests.len()
+            );
+            print!("{}", r.prompt(p));
+            if harness {
+                println!("\n// ---- harness ----");
+                print!("{}", r.harness(p, "<marker>"));
+            }
+        }
+    }
+    Ok(exit_codes::SUCCESS)
+}
