@@ -138,9 +138,10 @@ impl Problem {
             ),
             Assembly::Native { problem } => {
                 let marker = native::marker(&self.id, self.language, &solution);
-                let harness = crate::lang::render::get(self.language)
-                    .map(|r| r.harness(problem, &marker))
-                    .unwrap_or_default();
+                let source = match crate::lang::render::get(self.language) {
+                    Some(r) => r.assemble(&solution, &r.harness(problem, &marker)),
+                    None => solution.clone(),
+                };
                 let expect = native::Expectations {
                     marker,
                     returns: problem.signature.returns.clone(),
@@ -148,7 +149,7 @@ impl Problem {
                 };
                 return Program {
                     language: self.language,
-                    source: format!("{solution}\n{harness}"),
+                    source,
                     guard: None,
                     fail_on_stderr: false,
                     variant: Some("native"),

@@ -4,6 +4,9 @@
 //! `<marker> <i> ok <json>` or `<marker> <i> error <json string>` for each. One file per
 //! language; passk compares the printed results on the host (see `problem::native`).
 
+mod cpp;
+mod go;
+mod java;
 mod javascript;
 mod python;
 mod rust;
@@ -19,9 +22,21 @@ pub trait Renderer: Sync {
     fn harness(&self, p: &NativeProblem, marker: &str) -> String;
     /// A completion that compiles but is wrong (the selfcheck's known-bad solution).
     fn stub(&self, p: &NativeProblem) -> String;
+    /// The whole program: the solution, then the harness (Go moves the harness's imports
+    /// up to the package clause).
+    fn assemble(&self, solution: &str, harness: &str) -> String {
+        format!("{solution}\n{harness}")
+    }
 }
 
-static RENDERERS: &[&dyn Renderer] = &[&python::Python, &javascript::JavaScript, &rust::Rust];
+static RENDERERS: &[&dyn Renderer] = &[
+    &python::Python,
+    &javascript::JavaScript,
+    &cpp::Cpp,
+    &rust::Rust,
+    &go::Go,
+    &java::Java,
+];
 
 /// Every renderer, in report order.
 pub fn all() -> &'static [&'static dyn Renderer] {

@@ -23,6 +23,7 @@ struct File {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawVariant {
+    file: Option<String>,
     compile: Option<Vec<String>>,
     run: Option<Vec<String>>,
 }
@@ -189,6 +190,9 @@ fn parse(text: &str) -> Result<(BTreeMap<Language, LanguageDef>, Variants), Stri
                 .get(&language)
                 .cloned()
                 .ok_or_else(|| format!("variant {bench}: {name} has no definition"))?;
+            if let Some(file) = v.file {
+                def.file = file;
+            }
             if v.compile.is_some() {
                 def.compile = v.compile;
             }
