@@ -348,6 +348,13 @@ pub fn equal(ty: &Type, want: &Value, got: &Value, tol: Option<f64>) -> bool {
                 && a.iter()
                     .all(|(k, x)| b.get(k).is_some_and(|y| equal(t, x, y, tol)))
         }
+        // PHP encodes an array with keys 0..n-1 (or none) as a JSON list.
+        (Type::Map(_, t), Value::Object(a), Value::Array(b)) => {
+            a.len() == b.len()
+                && b.iter()
+                    .enumerate()
+                    .all(|(i, y)| a.get(&i.to_string()).is_some_and(|x| equal(t, x, y, tol)))
+        }
         (Type::Bool | Type::Str, a, b) => a == b,
         _ => false,
     }
@@ -420,6 +427,16 @@ mod tests {
             &json!(null),
             None
         ));
+        // PHP's json_encode writes an empty or 0..n-keyed array as a list.
+        let m = Type::parse("map<int, str>").unwrap();
+        assert!(equal(&m, &json!({}), &json!([]), None));
+        assert!(equal(
+            &m,
+            &json!({"0": "a", "1": "b"}),
+            &json!(["a", "b"]),
+            None
+        ));
+        assert!(!equal(&m, &json!({"1": "a"}), &json!(["a"]), None));
     }
 
     #[test]

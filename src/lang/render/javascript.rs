@@ -23,7 +23,8 @@ fn ty(t: &Type) -> String {
     }
 }
 
-fn literal(v: &Value) -> String {
+/// JSON is a JavaScript literal (maps are plain objects).
+pub(super) fn literal(v: &Value) -> String {
     match v {
         Value::String(s) => json_string(s),
         Value::Array(a) => format!("[{}]", a.iter().map(literal).collect::<Vec<_>>().join(", ")),
@@ -38,7 +39,7 @@ fn literal(v: &Value) -> String {
     }
 }
 
-const ENCODER: &str = r#"
+pub(super) const ENCODER: &str = r#"
 function __passkEnc(v) {
   if (v === undefined) return null;
   if (v instanceof Map) {
@@ -56,6 +57,16 @@ function __passkEnc(v) {
   return v;
 }
 "#;
+
+/// Runs `__passkTests` and prints each result (shared with TypeScript).
+pub(super) fn harness_loop(marker: &str) -> String {
+    format!(
+        "for (let i = 0; i < __passkTests.length; i++) {{\n  \
+         try {{\n    console.log({m} + ' ' + i + ' ok ' + JSON.stringify(__passkEnc(__passkTests[i]())));\n  \
+         }} catch (e) {{\n    console.log({m} + ' ' + i + ' error ' + JSON.stringify(String(e)));\n  }}\n}}\n",
+        m = json_string(marker)
+    )
+}
 
 impl Renderer for JavaScript {
     fn language(&self) -> Language {
@@ -89,11 +100,8 @@ impl Renderer for JavaScript {
             })
             .collect();
         format!(
-            "{ENCODER}\nconst __passkTests = [\n{calls}];\n\
-             for (let i = 0; i < __passkTests.length; i++) {{\n  \
-             try {{\n    console.log({m} + ' ' + i + ' ok ' + JSON.stringify(__passkEnc(__passkTests[i]())));\n  \
-             }} catch (e) {{\n    console.log({m} + ' ' + i + ' error ' + JSON.stringify(String(e)));\n  }}\n}}\n",
-            m = json_string(marker)
+            "{ENCODER}\nconst __passkTests = [\n{calls}];\n{}",
+            harness_loop(marker)
         )
     }
 

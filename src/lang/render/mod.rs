@@ -8,8 +8,11 @@ mod cpp;
 mod go;
 mod java;
 mod javascript;
+mod php;
 mod python;
+mod ruby;
 mod rust;
+mod typescript;
 
 use crate::lang::Language;
 use crate::problem::native::NativeProblem;
@@ -36,6 +39,9 @@ static RENDERERS: &[&dyn Renderer] = &[
     &rust::Rust,
     &go::Go,
     &java::Java,
+    &typescript::TypeScript,
+    &ruby::Ruby,
+    &php::Php,
 ];
 
 /// Every renderer, in report order.
