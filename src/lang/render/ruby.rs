@@ -93,7 +93,7 @@ impl Renderer for Ruby {
              begin\n    puts \"{m} #{{i}} ok #{{JSON.generate(t.call, allow_nan: true)}}\"\n  \
              rescue StandardError => e\n    puts \"{m} #{{i}} error #{{JSON.generate(\"#{{e.class}}: #{{e.message}}\")}}\"\n  \
              end\n  $stdout.flush\nend\n",
-            m = marker.replace('"', "").replace('#', "")
+            m = marker.replace(['"', '#'], "")
         )
     }
 
