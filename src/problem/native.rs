@@ -379,7 +379,7 @@ pub fn render_suite(problems: &[NativeProblem], only: &[Language]) -> Vec<super:
     for p in problems {
         for r in render::all() {
             let language = r.language();
-            if !only.is_empty() && !only.contains(&language) {
+            if (!only.is_empty() && !only.contains(&language)) || !r.supports(p) {
                 continue;
             }
             out.push(super::Problem {
