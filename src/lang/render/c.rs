@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use super::{Renderer, comment_lines, json_string};
+use super::{Renderer, byte_string, comment_lines, json_string, octal};
 use crate::lang::Language;
 use crate::lang::types::Type;
 use crate::problem::native::NativeProblem;
@@ -24,20 +24,6 @@ fn param_ok(t: &Type) -> bool {
     scalar(t).is_some()
         || *t == Type::Str
         || matches!(t, Type::List(e) if matches!(**e, Type::Int | Type::Float))
-}
-
-fn string(s: &str) -> String {
-    let mut o = String::from("\"");
-    for b in s.bytes() {
-        match b {
-            b'"' => o.push_str("\\\""),
-            b'\\' => o.push_str("\\\\"),
-            0x20..=0x7e => o.push(b as char),
-            b => o.push_str(&format!("\\{b:03o}")),
-        }
-    }
-    o.push('"');
-    o
 }
 
 fn params(p: &NativeProblem) -> Vec<String> {
@@ -63,7 +49,7 @@ fn args(p: &NativeProblem, values: &[Value]) -> Vec<String> {
     let mut out = Vec::new();
     for (x, v) in p.signature.params.iter().zip(values) {
         match (&x.ty, v) {
-            (Type::Str, Value::String(s)) => out.push(string(s)),
+            (Type::Str, Value::String(s)) => out.push(byte_string(s, octal)),
             (Type::List(e), Value::Array(a)) => {
                 let ty = scalar(e).unwrap_or("long long");
                 let items: Vec<String> = a.iter().map(|v| number(e, v)).collect();

@@ -5,12 +5,17 @@
 
 use serde_json::Value;
 
-use super::{Renderer, comment_lines, json_string};
+use super::{Literals, Renderer, byte_string, comment_lines, json_string, octal};
 use crate::lang::Language;
 use crate::lang::types::Type;
 use crate::problem::native::NativeProblem;
 
 pub struct Cpp;
+
+/// A C++ string literal: printable ASCII as is, everything else as octal escapes.
+fn string(s: &str) -> String {
+    format!("std::string({})", byte_string(s, octal))
+}
 
 fn ty(t: &Type) -> String {
     match t {
@@ -28,61 +33,42 @@ fn ty(t: &Type) -> String {
     }
 }
 
-/// A C++ string literal: printable ASCII as is, everything else as octal escapes.
-fn string(s: &str) -> String {
-    let mut o = String::from("std::string(\"");
-    for b in s.bytes() {
-        match b {
-            b'"' => o.push_str("\\\""),
-            b'\\' => o.push_str("\\\\"),
-            0x20..=0x7e => o.push(b as char),
-            b => o.push_str(&format!("\\{b:03o}")),
+struct Lit;
+
+impl Literals for Lit {
+    fn null(&self, _t: &Type) -> String {
+        "std::nullopt".into()
+    }
+    fn some(&self, inner: &Type, value: String) -> String {
+        format!("std::optional<{}>({value})", ty(inner))
+    }
+    fn int(&self, v: &Value) -> String {
+        format!("{v}LL")
+    }
+    fn str(&self, s: &str) -> String {
+        string(s)
+    }
+    fn list(&self, t: &Type, items: Vec<String>) -> String {
+        format!("{}{{{}}}", ty(t), items.join(", "))
+    }
+    fn map(&self, t: &Type, entries: Vec<(String, String)>) -> String {
+        let items: Vec<String> = entries
+            .into_iter()
+            .map(|(k, v)| format!("{{{k}, {v}}}"))
+            .collect();
+        format!("{}{{{}}}", ty(t), items.join(", "))
+    }
+    fn key(&self, k: &Type, raw: &str) -> String {
+        if *k == Type::Int {
+            format!("{raw}LL")
+        } else {
+            string(raw)
         }
     }
-    o.push_str("\")");
-    o
 }
 
 fn literal(t: &Type, v: &Value) -> String {
-    match (t, v) {
-        (Type::Optional(_), Value::Null) => "std::nullopt".into(),
-        (Type::Optional(e), v) => format!("{}({})", ty(t), literal(e, v)),
-        (Type::Int, v) => format!("{v}LL"),
-        (Type::Float, Value::Number(n)) => format!("{:?}", n.as_f64().unwrap_or(0.0)),
-        (Type::Str, Value::String(s)) => string(s),
-        (Type::List(e), Value::Array(a)) => format!(
-            "{}{{{}}}",
-            ty(t),
-            a.iter()
-                .map(|x| literal(e, x))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-        (Type::Tuple(ts), Value::Array(a)) => format!(
-            "{}{{{}}}",
-            ty(t),
-            ts.iter()
-                .zip(a)
-                .map(|(t, x)| literal(t, x))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-        (Type::Map(k, e), Value::Object(m)) => {
-            let items: Vec<String> = m
-                .iter()
-                .map(|(key, x)| {
-                    let key = if **k == Type::Int {
-                        format!("{key}LL")
-                    } else {
-                        string(key)
-                    };
-                    format!("{{{key}, {}}}", literal(e, x))
-                })
-                .collect();
-            format!("{}{{{}}}", ty(t), items.join(", "))
-        }
-        (_, v) => v.to_string(),
-    }
+    super::literal(&Lit, t, v)
 }
 
 const ENCODER: &str = r#"
@@ -169,16 +155,10 @@ impl Renderer for Cpp {
             .tests
             .iter()
             .map(|t| {
-                let args: Vec<String> = s
-                    .params
-                    .iter()
-                    .zip(&t.args)
-                    .map(|(p, a)| literal(&p.ty, a))
-                    .collect();
+                let args = super::call_args(p, &t.args, &literal);
                 format!(
                     "        [] {{ return passk_harness::json({}({})); }},\n",
-                    s.name,
-                    args.join(", ")
+                    s.name, args
                 )
             })
             .collect();

@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use super::{Renderer, camel, comment_lines, json_string};
+use super::{Literals, Renderer, camel, comment_lines, json_string};
 use crate::lang::Language;
 use crate::lang::types::Type;
 use crate::problem::native::NativeProblem;
@@ -37,45 +37,39 @@ fn ty(t: &Type) -> String {
     }
 }
 
-fn literal(t: &Type, v: &Value) -> String {
-    match (t, v) {
-        (Type::Optional(_), Value::Null) => format!("({})null", ty(t)),
-        (Type::Optional(t), v) => literal(t, v),
-        (Type::Int, v) => format!("{v}L"),
-        (Type::Float, Value::Number(n)) => format!("{:?}", n.as_f64().unwrap_or(0.0)),
-        (Type::Str, Value::String(s)) => json_string(s),
-        (Type::List(e), Value::Array(a)) => format!(
-            "new {} {{ {} }}",
-            ty(t),
-            a.iter()
-                .map(|x| literal(e, x))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-        (Type::Tuple(ts), Value::Array(a)) => format!(
-            "({})",
-            ts.iter()
-                .zip(a)
-                .map(|(t, x)| literal(t, x))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-        (Type::Map(k, e), Value::Object(m)) => {
-            let items: Vec<String> = m
-                .iter()
-                .map(|(key, x)| {
-                    let key = if **k == Type::Int {
-                        format!("{key}L")
-                    } else {
-                        json_string(key)
-                    };
-                    format!("{{ {key}, {} }}", literal(e, x))
-                })
-                .collect();
-            format!("new {} {{ {} }}", ty(t), items.join(", "))
-        }
-        (_, v) => v.to_string(),
+struct Lit;
+
+impl Literals for Lit {
+    fn null(&self, t: &Type) -> String {
+        format!("({})null", ty(t))
     }
+    fn int(&self, v: &Value) -> String {
+        format!("{v}L")
+    }
+    fn list(&self, t: &Type, items: Vec<String>) -> String {
+        format!("new {} {{ {} }}", ty(t), items.join(", "))
+    }
+    fn tuple(&self, _t: &Type, items: Vec<String>) -> String {
+        format!("({})", items.join(", "))
+    }
+    fn map(&self, t: &Type, entries: Vec<(String, String)>) -> String {
+        let items: Vec<String> = entries
+            .into_iter()
+            .map(|(k, v)| format!("{{ {k}, {v} }}"))
+            .collect();
+        format!("new {} {{ {} }}", ty(t), items.join(", "))
+    }
+    fn key(&self, k: &Type, raw: &str) -> String {
+        if *k == Type::Int {
+            format!("{raw}L")
+        } else {
+            json_string(raw)
+        }
+    }
+}
+
+fn literal(t: &Type, v: &Value) -> String {
+    super::literal(&Lit, t, v)
 }
 
 const ENCODER: &str = r#"
@@ -148,13 +142,8 @@ impl Renderer for CSharp {
             .tests
             .iter()
             .map(|t| {
-                let args: Vec<String> = s
-                    .params
-                    .iter()
-                    .zip(&t.args)
-                    .map(|(p, a)| literal(&p.ty, a))
-                    .collect();
-                format!("            () => Solution.{name}({})", args.join(", "))
+                let args = super::call_args(p, &t.args, &literal);
+                format!("            () => Solution.{name}({})", args)
             })
             .collect();
         format!(

@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use super::{Renderer, camel, comment_lines, json_string};
+use super::{Literals, Renderer, camel, comment_lines, json_string};
 use crate::lang::Language;
 use crate::lang::types::Type;
 use crate::problem::native::NativeProblem;
@@ -32,52 +32,44 @@ fn results(t: &Type) -> String {
     }
 }
 
-fn literal(t: &Type, v: &Value) -> String {
-    match (t, v) {
-        (Type::Optional(_), Value::Null) => "nil".into(),
-        (Type::Optional(t), v) => format!("__passkPtr({})", typed(t, v)),
-        (Type::Float, Value::Number(n)) => format!("{:?}", n.as_f64().unwrap_or(0.0)),
-        (Type::Str, Value::String(s)) => json_string(s),
-        (Type::List(e), Value::Array(a)) => format!(
-            "{}{{{}}}",
-            ty(t),
-            a.iter()
-                .map(|x| literal(e, x))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-        (Type::Tuple(ts), Value::Array(a)) => format!(
-            "[]interface{{}}{{{}}}",
-            ts.iter()
-                .zip(a)
-                .map(|(t, x)| typed(t, x))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-        (Type::Map(k, e), Value::Object(m)) => {
-            let items: Vec<String> = m
-                .iter()
-                .map(|(key, x)| {
-                    let key = if **k == Type::Int {
-                        key.clone()
-                    } else {
-                        json_string(key)
-                    };
-                    format!("{key}: {}", literal(e, x))
-                })
-                .collect();
-            format!("{}{{{}}}", ty(t), items.join(", "))
-        }
-        (_, v) => v.to_string(),
+struct Lit;
+
+impl Literals for Lit {
+    fn null(&self, _t: &Type) -> String {
+        "nil".into()
     }
+    fn some(&self, inner: &Type, value: String) -> String {
+        format!("__passkPtr({})", typed(inner, value))
+    }
+    fn list(&self, t: &Type, items: Vec<String>) -> String {
+        format!("{}{{{}}}", ty(t), items.join(", "))
+    }
+    fn tuple(&self, t: &Type, items: Vec<String>) -> String {
+        let Type::Tuple(ts) = t else {
+            unreachable!("tuple literal of a tuple type")
+        };
+        let items: Vec<String> = ts.iter().zip(items).map(|(t, x)| typed(t, x)).collect();
+        format!("[]interface{{}}{{{}}}", items.join(", "))
+    }
+    fn map(&self, t: &Type, entries: Vec<(String, String)>) -> String {
+        let items: Vec<String> = entries
+            .into_iter()
+            .map(|(k, v)| format!("{k}: {v}"))
+            .collect();
+        format!("{}{{{}}}", ty(t), items.join(", "))
+    }
+}
+
+fn literal(t: &Type, v: &Value) -> String {
+    super::literal(&Lit, t, v)
 }
 
 /// A literal whose Go type is fixed even where the context does not give one
 /// (`interface{}` elements, generic helpers).
-fn typed(t: &Type, v: &Value) -> String {
+fn typed(t: &Type, value: String) -> String {
     match t {
-        Type::Int | Type::Float | Type::Bool | Type::Str => format!("{}({})", ty(t), literal(t, v)),
-        _ => literal(t, v),
+        Type::Int | Type::Float | Type::Bool | Type::Str => format!("{}({value})", ty(t)),
+        _ => value,
     }
 }
 
@@ -127,13 +119,8 @@ impl Renderer for Go {
         let name = camel(&s.name);
         let mut calls = String::new();
         for (i, t) in p.tests.iter().enumerate() {
-            let args: Vec<String> = s
-                .params
-                .iter()
-                .zip(&t.args)
-                .map(|(p, a)| literal(&p.ty, a))
-                .collect();
-            let call = format!("{name}({})", args.join(", "));
+            let args = super::call_args(p, &t.args, &literal);
+            let call = format!("{name}({})", args);
             let body = match &s.returns {
                 Type::Tuple(ts) => {
                     let vars: Vec<String> = (0..ts.len()).map(|j| format!("r{j}")).collect();

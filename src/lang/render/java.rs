@@ -5,7 +5,7 @@
 
 use serde_json::Value;
 
-use super::{Renderer, camel, comment_lines, json_string};
+use super::{Literals, Renderer, camel, comment_lines, json_string};
 use crate::lang::Language;
 use crate::lang::types::Type;
 use crate::problem::native::NativeProblem;
@@ -43,49 +43,61 @@ fn ty(t: &Type, boxed: bool) -> String {
     java_ty(t, boxed, false)
 }
 
-fn literal(t: &Type, v: &Value) -> String {
-    match (t, v) {
-        (Type::Optional(_), Value::Null) => "java.util.Optional.empty()".into(),
-        (Type::Optional(t), v) => format!("java.util.Optional.of({})", literal(t, v)),
-        (Type::Int, v) => format!("{v}L"),
-        (Type::Float, Value::Number(n)) => format!("{:?}d", n.as_f64().unwrap_or(0.0)),
-        (Type::Str, Value::String(s)) => json_string(s),
-        (Type::List(e), Value::Array(a)) => format!(
+struct Lit;
+
+impl Literals for Lit {
+    fn null(&self, _t: &Type) -> String {
+        "java.util.Optional.empty()".into()
+    }
+    fn some(&self, _inner: &Type, value: String) -> String {
+        format!("java.util.Optional.of({value})")
+    }
+    fn int(&self, v: &Value) -> String {
+        format!("{v}L")
+    }
+    fn float(&self, f: f64) -> String {
+        format!("{f:?}d")
+    }
+    fn list(&self, t: &Type, items: Vec<String>) -> String {
+        let Type::List(e) = t else {
+            unreachable!("list literal of a list type")
+        };
+        format!(
             "new java.util.ArrayList<{}>(java.util.Arrays.asList({}))",
             java_ty(e, true, true),
-            a.iter()
-                .map(|x| literal(e, x))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-        (Type::Tuple(ts), Value::Array(a)) => format!(
-            "org.javatuples.{}.with({})",
-            TUPLES.get(ts.len().saturating_sub(1)).unwrap_or(&"Quintet"),
-            ts.iter()
-                .zip(a)
-                .map(|(t, x)| literal(t, x))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-        (Type::Map(k, e), Value::Object(m)) => {
-            let items: Vec<String> = m
-                .iter()
-                .map(|(key, x)| {
-                    let key = if **k == Type::Int {
-                        format!("{key}L")
-                    } else {
-                        json_string(key)
-                    };
-                    format!("java.util.Map.entry({key}, {})", literal(e, x))
-                })
-                .collect();
-            format!(
-                "new java.util.HashMap<>(java.util.Map.ofEntries({}))",
-                items.join(", ")
-            )
-        }
-        (_, v) => v.to_string(),
+            items.join(", ")
+        )
     }
+    fn tuple(&self, _t: &Type, items: Vec<String>) -> String {
+        format!(
+            "org.javatuples.{}.with({})",
+            TUPLES
+                .get(items.len().saturating_sub(1))
+                .unwrap_or(&"Quintet"),
+            items.join(", ")
+        )
+    }
+    fn map(&self, _t: &Type, entries: Vec<(String, String)>) -> String {
+        let items: Vec<String> = entries
+            .into_iter()
+            .map(|(k, v)| format!("java.util.Map.entry({k}, {v})"))
+            .collect();
+        format!(
+            "new java.util.HashMap<>(java.util.Map.ofEntries({}))",
+            items.join(", ")
+        )
+    }
+    fn key(&self, k: &Type, raw: &str) -> String {
+        if *k == Type::Int {
+            format!("{raw}L")
+        } else {
+            json_string(raw)
+        }
+    }
+}
+
+fn literal(t: &Type, v: &Value) -> String {
+    super::literal(&Lit, t, v)
 }
 
 const ENCODER: &str = r#"
@@ -155,13 +167,8 @@ impl Renderer for Java {
             .tests
             .iter()
             .map(|t| {
-                let args: Vec<String> = s
-                    .params
-                    .iter()
-                    .zip(&t.args)
-                    .map(|(p, a)| literal(&p.ty, a))
-                    .collect();
-                format!("            () -> Solution.{name}({})", args.join(", "))
+                let args = super::call_args(p, &t.args, &literal);
+                format!("            () -> Solution.{name}({})", args)
             })
             .collect();
         format!(

@@ -5,66 +5,41 @@
 
 use serde_json::Value;
 
-use super::{Renderer, comment_lines};
+use super::{Literals, Renderer, byte_string, comment_lines};
 use crate::lang::Language;
 use crate::lang::types::Type;
 use crate::problem::native::NativeProblem;
 
 pub struct Lua;
 
-fn string(s: &str) -> String {
-    let mut o = String::from("\"");
-    for b in s.bytes() {
-        match b {
-            b'"' => o.push_str("\\\""),
-            b'\\' => o.push_str("\\\\"),
-            0x20..=0x7e => o.push(b as char),
-            b => o.push_str(&format!("\\{b:03}")),
-        }
+struct Lit;
+
+impl Literals for Lit {
+    fn null(&self, _t: &Type) -> String {
+        "nil".into()
     }
-    o.push('"');
-    o
+    fn str(&self, s: &str) -> String {
+        string(s)
+    }
+    fn list(&self, _t: &Type, items: Vec<String>) -> String {
+        format!("{{{}}}", items.join(", "))
+    }
+    fn map(&self, _t: &Type, entries: Vec<(String, String)>) -> String {
+        let items: Vec<String> = entries
+            .into_iter()
+            .map(|(k, v)| format!("[{k}] = {v}"))
+            .collect();
+        format!("{{{}}}", items.join(", "))
+    }
 }
 
 fn literal(t: &Type, v: &Value) -> String {
-    match (t, v) {
-        (_, Value::Null) => "nil".into(),
-        (Type::Optional(t), v) => literal(t, v),
-        (Type::Float, Value::Number(n)) => format!("{:?}", n.as_f64().unwrap_or(0.0)),
-        (Type::Str, Value::String(s)) => string(s),
-        (Type::List(e), Value::Array(a)) => {
-            format!(
-                "{{{}}}",
-                a.iter()
-                    .map(|x| literal(e, x))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
-        }
-        (Type::Tuple(ts), Value::Array(a)) => format!(
-            "{{{}}}",
-            ts.iter()
-                .zip(a)
-                .map(|(t, x)| literal(t, x))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-        (Type::Map(k, e), Value::Object(m)) => {
-            let items: Vec<String> = m
-                .iter()
-                .map(|(key, x)| {
-                    let key = if **k == Type::Int {
-                        key.clone()
-                    } else {
-                        string(key)
-                    };
-                    format!("[{key}] = {}", literal(e, x))
-                })
-                .collect();
-            format!("{{{}}}", items.join(", "))
-        }
-        (_, v) => v.to_string(),
-    }
+    super::literal(&Lit, t, v)
+}
+
+/// A Lua string literal: printable ASCII as is, everything else as decimal escapes.
+fn string(s: &str) -> String {
+    byte_string(s, |b| format!("\\{b:03}"))
 }
 
 /// The type as a Lua table the generic encoder walks.
@@ -155,13 +130,8 @@ impl Renderer for Lua {
             .tests
             .iter()
             .map(|t| {
-                let args: Vec<String> = s
-                    .params
-                    .iter()
-                    .zip(&t.args)
-                    .map(|(p, a)| literal(&p.ty, a))
-                    .collect();
-                format!("  function() return {}({}) end,\n", s.name, args.join(", "))
+                let args = super::call_args(p, &t.args, &literal);
+                format!("  function() return {}({}) end,\n", s.name, args)
             })
             .collect();
         format!(

@@ -17,7 +17,10 @@ mod ruby;
 mod rust;
 mod typescript;
 
+use serde_json::Value;
+
 use crate::lang::Language;
+use crate::lang::types::Type;
 use crate::problem::native::NativeProblem;
 
 pub trait Renderer: Sync {
@@ -91,6 +94,103 @@ pub fn comment_lines(text: &str, prefix: &str) -> String {
             }
         })
         .collect()
+}
+
+/// How a language writes each kind of value; [`literal`] walks a typed JSON test value
+/// and asks for the pieces. Defaults are the JSON-like spellings most languages share.
+pub trait Literals {
+    /// An absent optional value.
+    fn null(&self, t: &Type) -> String;
+    /// A present optional value of type `inner`, already rendered.
+    fn some(&self, _inner: &Type, value: String) -> String {
+        value
+    }
+    fn int(&self, v: &Value) -> String {
+        v.to_string()
+    }
+    fn float(&self, f: f64) -> String {
+        format!("{f:?}")
+    }
+    fn bool(&self, b: bool) -> String {
+        b.to_string()
+    }
+    fn str(&self, s: &str) -> String {
+        json_string(s)
+    }
+    fn list(&self, _t: &Type, items: Vec<String>) -> String {
+        format!("[{}]", items.join(", "))
+    }
+    fn tuple(&self, t: &Type, items: Vec<String>) -> String {
+        self.list(t, items)
+    }
+    /// `entries` are (rendered key, rendered value).
+    fn map(&self, t: &Type, entries: Vec<(String, String)>) -> String;
+    fn key(&self, k: &Type, raw: &str) -> String {
+        if *k == Type::Int {
+            raw.to_string()
+        } else {
+            self.str(raw)
+        }
+    }
+}
+
+/// Renders a test value of type `t` in the style `l`.
+pub fn literal(l: &dyn Literals, t: &Type, v: &Value) -> String {
+    match (t, v) {
+        (Type::Optional(_), Value::Null) | (_, Value::Null) => l.null(t),
+        (Type::Optional(inner), v) => l.some(inner, literal(l, inner, v)),
+        (Type::Int, v) => l.int(v),
+        (Type::Float, Value::Number(n)) => l.float(n.as_f64().unwrap_or(0.0)),
+        (Type::Bool, Value::Bool(b)) => l.bool(*b),
+        (Type::Str, Value::String(s)) => l.str(s),
+        (Type::List(e), Value::Array(a)) => l.list(t, a.iter().map(|x| literal(l, e, x)).collect()),
+        (Type::Tuple(ts), Value::Array(a)) => {
+            l.tuple(t, ts.iter().zip(a).map(|(t, x)| literal(l, t, x)).collect())
+        }
+        (Type::Map(k, e), Value::Object(m)) => l.map(
+            t,
+            m.iter()
+                .map(|(key, x)| (l.key(k, key), literal(l, e, x)))
+                .collect(),
+        ),
+        (_, v) => v.to_string(),
+    }
+}
+
+/// The arguments of one test call, each rendered by `lit`.
+pub fn call_args(
+    p: &NativeProblem,
+    args: &[Value],
+    lit: &dyn Fn(&Type, &Value) -> String,
+) -> String {
+    p.signature
+        .params
+        .iter()
+        .zip(args)
+        .map(|(p, a)| lit(&p.ty, a))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A double-quoted literal that keeps printable ASCII, escapes `"` and backslash, and writes
+/// every other byte with `escape` (octal for C and C++, decimal for Lua).
+pub fn byte_string(s: &str, escape: fn(u8) -> String) -> String {
+    let mut o = String::from("\"");
+    for b in s.bytes() {
+        match b {
+            b'"' => o.push_str("\\\""),
+            b'\\' => o.push_str("\\\\"),
+            0x20..=0x7e => o.push(b as char),
+            b => o.push_str(&escape(b)),
+        }
+    }
+    o.push('"');
+    o
+}
+
+/// Octal byte escapes, as C and C++ write them.
+pub fn octal(b: u8) -> String {
+    format!("\\{b:03o}")
 }
 
 /// A JSON string literal (valid in Python, JavaScript and most C-family languages).

@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use super::{Renderer, comment_lines, json_string};
+use super::{Literals, Renderer, comment_lines, json_string};
 use crate::lang::Language;
 use crate::lang::types::Type;
 use crate::problem::native::NativeProblem;
@@ -26,45 +26,26 @@ fn string(s: &str) -> String {
     format!("'{}'", s.replace('\\', "\\\\").replace('\'', "\\'"))
 }
 
-fn literal(t: &Type, v: &Value) -> String {
-    match (t, v) {
-        (_, Value::Null) => "null".into(),
-        (Type::Optional(t), v) => literal(t, v),
-        (Type::Float, Value::Number(n)) => format!("{:?}", n.as_f64().unwrap_or(0.0)),
-        (Type::Str, Value::String(s)) => string(s),
-        (Type::List(e), Value::Array(a)) => {
-            format!(
-                "[{}]",
-                a.iter()
-                    .map(|x| literal(e, x))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
-        }
-        (Type::Tuple(ts), Value::Array(a)) => format!(
-            "[{}]",
-            ts.iter()
-                .zip(a)
-                .map(|(t, x)| literal(t, x))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-        (Type::Map(k, e), Value::Object(m)) => {
-            let items: Vec<String> = m
-                .iter()
-                .map(|(key, x)| {
-                    let key = if **k == Type::Int {
-                        key.clone()
-                    } else {
-                        string(key)
-                    };
-                    format!("{key} => {}", literal(e, x))
-                })
-                .collect();
-            format!("[{}]", items.join(", "))
-        }
-        (_, v) => v.to_string(),
+struct Lit;
+
+impl Literals for Lit {
+    fn null(&self, _t: &Type) -> String {
+        "null".into()
     }
+    fn str(&self, s: &str) -> String {
+        string(s)
+    }
+    fn map(&self, _t: &Type, entries: Vec<(String, String)>) -> String {
+        let items: Vec<String> = entries
+            .into_iter()
+            .map(|(k, v)| format!("{k} => {v}"))
+            .collect();
+        format!("[{}]", items.join(", "))
+    }
+}
+
+fn literal(t: &Type, v: &Value) -> String {
+    super::literal(&Lit, t, v)
 }
 
 impl Renderer for Php {
@@ -94,13 +75,8 @@ impl Renderer for Php {
             .tests
             .iter()
             .map(|t| {
-                let args: Vec<String> = s
-                    .params
-                    .iter()
-                    .zip(&t.args)
-                    .map(|(p, a)| literal(&p.ty, a))
-                    .collect();
-                format!("    fn() => {}({}),\n", s.name, args.join(", "))
+                let args = super::call_args(p, &t.args, &literal);
+                format!("    fn() => {}({}),\n", s.name, args)
             })
             .collect();
         format!(

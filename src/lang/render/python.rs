@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use super::{Renderer, json_string};
+use super::{Literals, Renderer, json_string};
 use crate::lang::Language;
 use crate::lang::types::Type;
 use crate::problem::native::NativeProblem;
@@ -26,49 +26,33 @@ fn ty(t: &Type) -> String {
 }
 
 /// A Python literal of `v` typed `t`.
-fn literal(t: &Type, v: &Value) -> String {
-    match (t, v) {
-        (_, Value::Null) => "None".into(),
-        (Type::Optional(t), v) => literal(t, v),
-        (Type::Float, Value::Number(n)) => {
-            let f = n.as_f64().unwrap_or(0.0);
-            format!("{f:?}")
-        }
-        (Type::Bool, Value::Bool(b)) => if *b { "True" } else { "False" }.into(),
-        (Type::Str, Value::String(s)) => json_string(s),
-        (Type::List(t), Value::Array(a)) => {
-            format!(
-                "[{}]",
-                a.iter()
-                    .map(|x| literal(t, x))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
-        }
-        (Type::Tuple(ts), Value::Array(a)) => {
-            let items: Vec<String> = ts.iter().zip(a).map(|(t, x)| literal(t, x)).collect();
-            if items.len() == 1 {
-                format!("({},)", items[0])
-            } else {
-                format!("({})", items.join(", "))
-            }
-        }
-        (Type::Map(k, t), Value::Object(m)) => {
-            let items: Vec<String> = m
-                .iter()
-                .map(|(key, x)| {
-                    let key = if **k == Type::Int {
-                        key.clone()
-                    } else {
-                        json_string(key)
-                    };
-                    format!("{key}: {}", literal(t, x))
-                })
-                .collect();
-            format!("{{{}}}", items.join(", "))
-        }
-        (_, v) => v.to_string(),
+struct Lit;
+
+impl Literals for Lit {
+    fn null(&self, _t: &Type) -> String {
+        "None".into()
     }
+    fn bool(&self, b: bool) -> String {
+        if b { "True" } else { "False" }.into()
+    }
+    fn tuple(&self, _t: &Type, items: Vec<String>) -> String {
+        if items.len() == 1 {
+            format!("({},)", items[0])
+        } else {
+            format!("({})", items.join(", "))
+        }
+    }
+    fn map(&self, _t: &Type, entries: Vec<(String, String)>) -> String {
+        let items: Vec<String> = entries
+            .into_iter()
+            .map(|(k, v)| format!("{k}: {v}"))
+            .collect();
+        format!("{{{}}}", items.join(", "))
+    }
+}
+
+fn literal(t: &Type, v: &Value) -> String {
+    super::literal(&Lit, t, v)
 }
 
 const ENCODER: &str = r#"
@@ -120,17 +104,8 @@ impl Renderer for Python {
         let s = &p.signature;
         let mut calls = String::new();
         for t in &p.tests {
-            let args: Vec<String> = s
-                .params
-                .iter()
-                .zip(&t.args)
-                .map(|(p, a)| literal(&p.ty, a))
-                .collect();
-            calls.push_str(&format!(
-                "        lambda: {}({}),\n",
-                s.name,
-                args.join(", ")
-            ));
+            let args = super::call_args(p, &t.args, &literal);
+            calls.push_str(&format!("        lambda: {}({}),\n", s.name, args));
         }
         format!(
             "{ENCODER}\n\ndef __passk_run():\n    import json\n    tests = [\n{calls}    ]\n    \

@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use super::{Renderer, comment_lines};
+use super::{Literals, Renderer, comment_lines};
 use crate::lang::Language;
 use crate::lang::types::Type;
 use crate::problem::native::NativeProblem;
@@ -33,51 +33,53 @@ fn uses_map(t: &Type) -> bool {
     }
 }
 
-fn literal(t: &Type, v: &Value) -> String {
-    match (t, v) {
-        (Type::Optional(_), Value::Null) => "None".into(),
-        (Type::Optional(t), v) => format!("Some({})", literal(t, v)),
-        (Type::Int, v) => format!("{v}i64"),
-        (Type::Float, Value::Number(n)) => format!("{:?}f64", n.as_f64().unwrap_or(0.0)),
-        (Type::Str, Value::String(s)) => format!("String::from({s:?})"),
-        (Type::List(t), Value::Array(a)) => {
-            format!(
-                "vec![{}]",
-                a.iter()
-                    .map(|x| literal(t, x))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
-        }
-        (Type::Tuple(ts), Value::Array(a)) => {
-            let items: Vec<String> = ts.iter().zip(a).map(|(t, x)| literal(t, x)).collect();
-            if items.len() == 1 {
-                format!("({},)", items[0])
-            } else {
-                format!("({})", items.join(", "))
-            }
-        }
-        (Type::Map(k, t), Value::Object(m)) => {
-            let items: Vec<String> = m
-                .iter()
-                .map(|(key, x)| {
-                    let key = if **k == Type::Int {
-                        format!("{key}i64")
-                    } else {
-                        format!("String::from({key:?})")
-                    };
-                    format!("({key}, {})", literal(t, x))
-                })
-                .collect();
-            format!(
-                "HashMap::<{}, {}>::from([{}])",
-                ty(k),
-                ty(t),
-                items.join(", ")
-            )
-        }
-        (_, v) => v.to_string(),
+struct Lit;
+
+impl Literals for Lit {
+    fn null(&self, _t: &Type) -> String {
+        "None".into()
     }
+    fn some(&self, _inner: &Type, value: String) -> String {
+        format!("Some({value})")
+    }
+    fn int(&self, v: &Value) -> String {
+        format!("{v}i64")
+    }
+    fn float(&self, f: f64) -> String {
+        format!("{f:?}f64")
+    }
+    fn str(&self, s: &str) -> String {
+        format!("String::from({s:?})")
+    }
+    fn list(&self, _t: &Type, items: Vec<String>) -> String {
+        format!("vec![{}]", items.join(", "))
+    }
+    fn tuple(&self, _t: &Type, items: Vec<String>) -> String {
+        if items.len() == 1 {
+            format!("({},)", items[0])
+        } else {
+            format!("({})", items.join(", "))
+        }
+    }
+    fn map(&self, t: &Type, entries: Vec<(String, String)>) -> String {
+        let Type::Map(k, v) = t else {
+            unreachable!("map literal of a map type")
+        };
+        let items: Vec<String> = entries
+            .into_iter()
+            .map(|(k, v)| format!("({k}, {v})"))
+            .collect();
+        format!(
+            "HashMap::<{}, {}>::from([{}])",
+            ty(k),
+            ty(v),
+            items.join(", ")
+        )
+    }
+}
+
+fn literal(t: &Type, v: &Value) -> String {
+    super::literal(&Lit, t, v)
 }
 
 const HARNESS: &str = r#"
@@ -212,16 +214,10 @@ impl Renderer for Rust {
             .tests
             .iter()
             .map(|t| {
-                let args: Vec<String> = s
-                    .params
-                    .iter()
-                    .zip(&t.args)
-                    .map(|(p, a)| literal(&p.ty, a))
-                    .collect();
+                let args = super::call_args(p, &t.args, &literal);
                 format!(
                     "        Box::new(|| __passk::Json::json(&{}({}))),\n",
-                    s.name,
-                    args.join(", ")
+                    s.name, args
                 )
             })
             .collect();
