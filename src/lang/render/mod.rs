@@ -137,7 +137,7 @@ pub trait Literals {
 /// Renders a test value of type `t` in the style `l`.
 pub fn literal(l: &dyn Literals, t: &Type, v: &Value) -> String {
     match (t, v) {
-        (Type::Optional(_), Value::Null) | (_, Value::Null) => l.null(t),
+        (_, Value::Null) => l.null(t),
         (Type::Optional(inner), v) => l.some(inner, literal(l, inner, v)),
         (Type::Int, v) => l.int(v),
         (Type::Float, Value::Number(n)) => l.float(n.as_f64().unwrap_or(0.0)),

@@ -106,14 +106,20 @@ pub fn compiler_command(dir: &Path) -> Command {
     c
 }
 
-/// True when bubblewrap works here (probed once).
+/// True when bubblewrap works here.
 pub fn available() -> bool {
-    static OK: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-    *OK.get_or_init(|| probe().is_ok())
+    probed().is_ok()
+}
+
+/// bubblewrap's version when it can create its namespaces here, or why not; probed once
+/// per process and shared by the process sandbox and the WASM guests' compiler.
+pub fn probed() -> &'static Result<String, String> {
+    static PROBE: std::sync::OnceLock<Result<String, String>> = std::sync::OnceLock::new();
+    PROBE.get_or_init(probe)
 }
 
 /// Checks that bubblewrap can create its namespaces here by running `true` inside them.
-pub fn probe() -> Result<String, String> {
+fn probe() -> Result<String, String> {
     let version = Command::new("bwrap")
         .arg("--version")
         .output()

@@ -72,15 +72,13 @@ pub struct ProcessSandbox {
 
 impl ProcessSandbox {
     pub fn new(opts: ProcessOptions) -> Result<ProcessSandbox, ProcessError> {
-        let isolation = match bwrap::probe() {
-            Ok(v) => Some(v),
-            Err(why) if !opts.unsafe_no_isolation => return Err(ProcessError::NoIsolation(why)),
-            Err(_) => None,
-        };
         let isolation = if opts.unsafe_no_isolation {
             None
         } else {
-            isolation
+            match bwrap::probed() {
+                Ok(v) => Some(v.clone()),
+                Err(why) => return Err(ProcessError::NoIsolation(why.clone())),
+            }
         };
         Ok(ProcessSandbox {
             opts,
