@@ -6,19 +6,28 @@ export CARGO_TARGET_DIR ?= $(HOME)/.cache/passk/target
 PASSK := $(CARGO_TARGET_DIR)/release/passk
 DATASETS ?= ../shared/datasets
 RUN_OUT ?= reports/demo
+# The default evaluation: both embedded models (Gemma 3 270M, base; Qwen2.5-Coder 0.5B,
+# instruct) on the first problems of the core suite in three languages.
+RUN_MODELS ?= gemma3-270m,qwen2.5-coder-0.5b
+RUN_LANGS ?= python,javascript,cpp
+RUN_LIMIT ?= 6
+# llama-cpp-sys-2's vendored llama.cpp, for building llama-bench (bench-generation).
+LLAMA_SRC = $(shell cargo metadata --format-version 1 2>/dev/null | python3 -c "import json,sys; print([p for p in json.load(sys.stdin)['packages'] if p['name']=='llama-cpp-sys-2'][0]['manifest_path'].rsplit('/',1)[0] + '/llama.cpp')")
 
 # Debian packages: clang + lld + wasi-libc + libc++ for C/C++ under WASM (DESIGN §5),
 # python3 + venv + pip for `pip download` of the pinned guests and componentize-py,
 # chromium for the test that renders report.html.
 APT_PACKAGES := clang lld wasi-libc libclang-rt-14-dev-wasm32 libc++-14-dev-wasm32 \
                 libc++abi-14-dev-wasm32 python3 python3-venv python3-pip build-essential \
+                cmake libclang-dev \
                 chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test deps build setup setup-langs bench lint clean-cache
+.PHONY: run test deps build setup setup-langs bench bench-generation lint clean-cache
 
 run: setup
-	$(PASSK) exec --problems problems/demo/problems.jsonl --samples problems/demo/samples.jsonl --out $(RUN_OUT) --timeout 3
+	$(PASSK) run --models $(RUN_MODELS) --suite problems/core --langs $(RUN_LANGS) \
+	  --limit $(RUN_LIMIT) --max-tokens 320 --out $(RUN_OUT)
 
 test: setup-langs
 	cargo test --release
@@ -47,6 +56,12 @@ setup-langs: setup
 
 bench: setup
 	$(PASSK) bench --datasets $(DATASETS)
+
+# llama-cpp-2 vs llama.cpp's llama-bench (built once from the vendored sources), and batched
+# vs sequential sampling, for both embedded models.
+bench-generation: setup
+	$(PASSK) bench --generation qwen2.5-coder-0.5b --llama-src $(LLAMA_SRC)
+	$(PASSK) bench --generation gemma3-270m --llama-src $(LLAMA_SRC)
 
 lint:
 	cargo fmt --check

@@ -8,6 +8,7 @@ pub mod cli;
 pub mod errors;
 pub mod exit_codes;
 pub mod gate;
+pub mod generate;
 pub mod grade;
 pub mod lang;
 pub mod outcome;

@@ -30,6 +30,8 @@ fn jobs(set: &ProblemSet) -> Vec<Job> {
                 sample_index: out.len(),
                 program: p.program_for(&code),
                 limits: limits.clone(),
+                verdict: None,
+                generation: None,
             });
         }
     }
@@ -44,6 +46,8 @@ fn jobs(set: &ProblemSet) -> Vec<Job> {
                 format!("x = 0\nfor i in range({n}):\n    x += i\nassert x > 0\n"),
             ),
             limits: limits.clone(),
+            verdict: None,
+            generation: None,
         });
     }
     out

@@ -382,6 +382,8 @@ fn passk_survives_a_burst_of_hostile_programs_concurrently() {
             sample_index: i,
             program: Program::plain(*l, *s),
             limits: limits(1.0),
+            verdict: None,
+            generation: None,
         })
         .collect();
     let mut got = Vec::new();

@@ -1,29 +1,19 @@
 //! report.html in a real browser: headless Chromium (Debian `chromium`) loads the page
 //! without console errors, and every plot rendered (the page's own check sets
-//! `data-plots-ok="1"` only when all three SVG plots have drawn marks).
+//! `data-plots-ok="1"` only when every SVG plot has drawn marks), for a scored samples file
+//! and for a run passk generated itself (which adds the tokens-vs-pass@1 plot).
 
 use std::path::Path;
 use std::process::Command;
 
 const PASSK: &str = env!("CARGO_BIN_EXE_passk");
 
-#[test]
-fn report_html_loads_in_chromium_and_shows_the_plots() {
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("run");
+/// Runs passk with `args` plus `--out OUT` and expects success.
+fn passk_ok(args: &[&str], out: &Path) {
     let o = Command::new(PASSK)
-        .args([
-            "exec",
-            "--no-cache",
-            "--timeout",
-            "2",
-            "--problems",
-            "problems/demo/problems.jsonl",
-            "--samples",
-            "problems/demo/samples.jsonl",
-            "--out",
-        ])
-        .arg(&out)
+        .args(args)
+        .arg("--out")
+        .arg(out)
         .env("CI", "true")
         .output()
         .unwrap();
@@ -33,10 +23,58 @@ fn report_html_loads_in_chromium_and_shows_the_plots() {
         "{}",
         String::from_utf8_lossy(&o.stderr)
     );
+}
+
+#[test]
+fn report_html_loads_in_chromium_and_shows_the_plots() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("run");
+    passk_ok(
+        &[
+            "exec",
+            "--no-cache",
+            "--timeout",
+            "2",
+            "--problems",
+            "problems/demo/problems.jsonl",
+            "--samples",
+            "problems/demo/samples.jsonl",
+        ],
+        &out,
+    );
     let page = out.join("report.html");
     assert!(page.is_file());
+    check_in_chromium(&page, tmp.path());
+}
 
-    let profile = tmp.path().join("chromium-profile");
+#[test]
+fn generated_runs_plot_tokens_against_pass_at_1() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("run");
+    passk_ok(
+        &[
+            "run",
+            "--models",
+            "gemma3-270m,qwen2.5-coder-0.5b",
+            "--langs",
+            "python",
+            "--limit",
+            "2",
+            "--max-tokens",
+            "64",
+            "--no-cache",
+        ],
+        &out,
+    );
+    let page = out.join("report.html");
+    let text = std::fs::read_to_string(&page).unwrap();
+    assert!(text.contains("data-plot=\"tokens\""), "no tokens plot");
+    assert!(text.contains("gemma3-270m/python") && text.contains("qwen2.5-coder-0.5b/python"));
+    check_in_chromium(&page, tmp.path());
+}
+
+fn check_in_chromium(page: &Path, tmp: &Path) {
+    let profile = tmp.join("chromium-profile");
     let dom = Command::new("chromium")
         .args([
             "--headless",
@@ -52,7 +90,7 @@ fn report_html_loads_in_chromium_and_shows_the_plots() {
         ])
         .arg(format!("--user-data-dir={}", profile.display()))
         .arg("--dump-dom")
-        .arg(format!("file://{}", Path::new(&page).display()))
+        .arg(format!("file://{}", page.display()))
         .output()
         .expect("chromium is installed by `make deps` (Debian package chromium)");
     let html = String::from_utf8_lossy(&dom.stdout);

@@ -33,6 +33,19 @@ pub struct BenchArgs {
     /// Skip the peak-RSS comparison (it scores 11·N samples more).
     #[arg(long)]
     pub no_memory: bool,
+    /// Instead: benchmark generation of this model (embedded or gguf:PATH) against
+    /// llama.cpp's llama-bench, and batched against sequential sampling.
+    #[arg(long, value_name = "MODEL")]
+    pub generation: Option<String>,
+    /// llama.cpp threads for --generation [default: one per core]
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// llama-cpp-sys-2's vendored llama.cpp folder, to build llama-bench from.
+    #[arg(long, value_name = "DIR")]
+    pub llama_src: Option<PathBuf>,
+    /// Repetitions of each --generation measurement (the median is printed).
+    #[arg(long, default_value_t = 3)]
+    pub reps: usize,
     #[command(flatten)]
     pub sandbox: SandboxArgs,
 }
@@ -155,6 +168,14 @@ fn peak_rss_mib(
 }
 
 pub fn run(args: BenchArgs) -> anyhow::Result<i32> {
+    if let Some(model) = &args.generation {
+        return super::bench_generation::run(
+            model,
+            args.threads,
+            args.llama_src.as_deref(),
+            args.reps,
+        );
+    }
     let problems_path = match (&args.humaneval, &args.datasets) {
         (Some(p), _) => p.clone(),
         (None, Some(d)) => d.join("humaneval/HumanEval.jsonl.gz"),

@@ -26,17 +26,8 @@ pub struct ExecArgs {
     /// Print summary.json to stdout instead of the table (no progress bar).
     #[arg(long)]
     pub json: bool,
-    /// Execute every sample: no reuse of verdicts, neither from identical copies within the
-    /// run nor from the execution cache (reused verdicts are marked `reused` in results).
-    #[arg(long)]
-    pub no_dedup: bool,
-    /// Do not consult or fill the execution cache shared across runs (identical copies
-    /// within the run still execute once).
-    #[arg(long)]
-    pub no_cache: bool,
-    /// Where the execution cache lives [default: <passk cache>/results]
-    #[arg(long, value_name = "DIR")]
-    pub cache_dir: Option<PathBuf>,
+    #[command(flatten)]
+    pub reuse: super::ReuseArgs,
     /// Run only shard INDEX/COUNT of the problems (0-based; e.g. from a Kubernetes Indexed
     /// Job's JOB_COMPLETION_INDEX); join the shards' directories with `passk merge`.
     #[arg(long, value_name = "INDEX/COUNT")]
@@ -53,14 +44,7 @@ pub fn run(args: ExecArgs) -> anyhow::Result<i32> {
         out: args.out.unwrap_or_else(|| default_out("exec")),
         limits: args.sandbox.limits(),
         workers: args.sandbox.workers(),
-        reuse: crate::runner::Reuse {
-            in_run: !args.no_dedup,
-            disk: (!args.no_dedup && !args.no_cache).then(|| {
-                args.cache_dir
-                    .clone()
-                    .unwrap_or_else(|| crate::setup::Paths::from_env().results_cache())
-            }),
-        },
+        reuse: args.reuse.reuse(),
         shard: args.shard,
     };
     let mut progress = Progress::new(args.json);

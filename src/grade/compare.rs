@@ -9,8 +9,31 @@ use serde::Serialize;
 use super::stats::bootstrap_mean_ci;
 use crate::runner::results::ResultRecord;
 
-/// Per-problem tallies of one side: (task_id, language) → (scored samples, passed).
-pub type Tallies = BTreeMap<(String, String), (u64, u64)>;
+/// One side's tally of one problem.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Tally {
+    /// Scored samples.
+    pub n: u64,
+    /// Passed samples.
+    pub c: u64,
+    /// Samples passk generated, with their completion tokens and latency summed.
+    pub generated: u64,
+    pub tokens: f64,
+    pub latency_ms: f64,
+}
+
+impl From<(u64, u64)> for Tally {
+    fn from((n, c): (u64, u64)) -> Tally {
+        Tally {
+            n,
+            c,
+            ..Tally::default()
+        }
+    }
+}
+
+/// Per-problem tallies of one side: (task_id, language) → tally.
+pub type Tallies = BTreeMap<(String, String), Tally>;
 
 /// Tallies the records accepted by `keep` (harness faults are not scored).
 pub fn tally<'a>(
@@ -25,12 +48,26 @@ pub fn tally<'a>(
         let e = t
             .entry((r.task_id.clone(), r.language.to_string()))
             .or_default();
-        e.0 += 1;
+        e.n += 1;
         if r.execution.outcome.is_pass() {
-            e.1 += 1;
+            e.c += 1;
+        }
+        if let Some(g) = &r.generation {
+            e.generated += 1;
+            e.tokens += f64::from(g.completion_tokens);
+            e.latency_ms += g.latency_ms;
         }
     }
     t
+}
+
+/// Generation cost of each side, per sample, over the problems both sides scored.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct CostDelta {
+    pub tokens_a: f64,
+    pub tokens_b: f64,
+    pub latency_ms_a: f64,
+    pub latency_ms_b: f64,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -52,16 +89,21 @@ pub struct Comparison {
     /// Problems that passed in A and fail in B, and the reverse (`task_id [language]`).
     pub pass_to_fail: Vec<String>,
     pub fail_to_pass: Vec<String>,
+    /// Tokens and latency per sample on both sides, when both generated their samples.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cost: Option<CostDelta>,
 }
 
 pub fn compare(a: &Tallies, b: &Tallies) -> Comparison {
     let mut pairs: Vec<(f64, f64)> = Vec::new();
     let mut pass_to_fail = Vec::new();
     let mut fail_to_pass = Vec::new();
-    for (key, &(na, ca)) in a {
-        let Some(&(nb, cb)) = b.get(key) else {
+    let mut cost = (Tally::default(), Tally::default());
+    for (key, ta) in a {
+        let Some(tb) = b.get(key) else {
             continue;
         };
+        let (na, ca, nb, cb) = (ta.n, ta.c, tb.n, tb.c);
         if na == 0 || nb == 0 {
             continue;
         }
@@ -74,6 +116,11 @@ pub fn compare(a: &Tallies, b: &Tallies) -> Comparison {
             _ => {}
         }
         pairs.push((pa, pb));
+        for (sum, t) in [(&mut cost.0, ta), (&mut cost.1, tb)] {
+            sum.generated += t.generated;
+            sum.tokens += t.tokens;
+            sum.latency_ms += t.latency_ms;
+        }
     }
     let matched = pairs.len();
     let mean = |f: &dyn Fn(&(f64, f64)) -> f64| {
@@ -99,6 +146,15 @@ pub fn compare(a: &Tallies, b: &Tallies) -> Comparison {
         mcnemar_p: mcnemar_exact(pass_to_fail.len() as u64, fail_to_pass.len() as u64),
         pass_to_fail,
         fail_to_pass,
+        cost: (cost.0.generated > 0 && cost.1.generated > 0).then(|| {
+            let per = |t: &Tally, x: f64| x / t.generated as f64;
+            CostDelta {
+                tokens_a: per(&cost.0, cost.0.tokens),
+                tokens_b: per(&cost.1, cost.1.tokens),
+                latency_ms_a: per(&cost.0, cost.0.latency_ms),
+                latency_ms_b: per(&cost.1, cost.1.latency_ms),
+            }
+        }),
     }
 }
 
@@ -141,7 +197,7 @@ mod tests {
 
     fn tallies(v: &[(&str, u64, u64)]) -> Tallies {
         v.iter()
-            .map(|(t, n, c)| ((t.to_string(), "python".to_string()), (*n, *c)))
+            .map(|(t, n, c)| ((t.to_string(), "python".to_string()), (*n, *c).into()))
             .collect()
     }
 
@@ -166,12 +222,17 @@ mod tests {
         let rows: Vec<(String, u64, u64)> = (0..50).map(|i| (format!("T/{i}"), 1, 1)).collect();
         let a: Tallies = rows
             .iter()
-            .map(|(t, n, c)| ((t.clone(), "python".into()), (*n, *c)))
+            .map(|(t, n, c)| ((t.clone(), "python".into()), (*n, *c).into()))
             .collect();
         let b: Tallies = rows
             .iter()
             .enumerate()
-            .map(|(i, (t, n, _))| ((t.clone(), "python".into()), (*n, u64::from(i % 5 != 0))))
+            .map(|(i, (t, n, _))| {
+                (
+                    (t.clone(), "python".into()),
+                    (*n, u64::from(i % 5 != 0)).into(),
+                )
+            })
             .collect();
         let c = compare(&a, &b);
         assert!((c.delta + 0.2).abs() < 1e-12);

@@ -2,5 +2,6 @@
 
 pub mod compare;
 pub mod pass_at_k;
+pub mod routing;
 pub mod stats;
 pub mod summary;

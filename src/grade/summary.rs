@@ -60,6 +60,28 @@ pub struct Group {
     /// pass@1 counting only syntactically valid samples (problems with at least one).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pass_at_1_valid: Option<f64>,
+    /// What generation cost, for samples passk generated (`passk run`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub efficiency: Option<Efficiency>,
+}
+
+/// Generation cost per sample (DESIGN §7), means over generated, scored samples.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Efficiency {
+    pub samples: usize,
+    pub prompt_tokens: f64,
+    /// Completion tokens, reasoning included.
+    pub completion_tokens: f64,
+    /// Reasoning tokens (samples that reasoned count theirs, others zero).
+    pub reasoning_tokens: f64,
+    pub latency_ms: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ttft_ms: Option<f64>,
+    /// Completion tokens per second of latency.
+    pub tokens_per_s: f64,
+    /// pass@1 per 1000 generated tokens: what a point of pass rate costs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pass_at_1_per_1k_tokens: Option<f64>,
 }
 
 /// Per-problem tallies: (scored samples, passed samples).
@@ -74,6 +96,9 @@ struct Tally {
     syntax: (usize, usize),
     /// (samples of compiled languages, of which compile errors).
     compiled: (usize, usize),
+    /// Sums over generated samples: count, prompt, completion, reasoning tokens, latency,
+    /// (ttft count, ttft sum).
+    generated: (usize, f64, f64, f64, f64, (usize, f64)),
 }
 
 impl Tally {
@@ -101,6 +126,43 @@ impl Tally {
             self.compiled.0 += 1;
             self.compiled.1 += usize::from(outcome == Outcome::CompileError);
         }
+        if let Some(g) = &r.generation {
+            let t = &mut self.generated;
+            t.0 += 1;
+            t.1 += f64::from(g.prompt_tokens);
+            t.2 += f64::from(g.completion_tokens);
+            t.3 += f64::from(g.reasoning_tokens.unwrap_or(0));
+            t.4 += g.latency_ms;
+            if let Some(ms) = g.ttft_ms {
+                t.5.0 += 1;
+                t.5.1 += ms;
+            }
+        }
+    }
+
+    fn efficiency(&self, pass_at_1: Option<f64>) -> Option<Efficiency> {
+        let (n, prompt, completion, reasoning, latency, (nt, ttft)) = self.generated;
+        if n == 0 {
+            return None;
+        }
+        let n_f = n as f64;
+        let tokens = completion / n_f;
+        Some(Efficiency {
+            samples: n,
+            prompt_tokens: prompt / n_f,
+            completion_tokens: tokens,
+            reasoning_tokens: reasoning / n_f,
+            latency_ms: latency / n_f,
+            ttft_ms: (nt > 0).then(|| ttft / nt as f64),
+            tokens_per_s: if latency > 0.0 {
+                completion / (latency / 1e3)
+            } else {
+                0.0
+            },
+            pass_at_1_per_1k_tokens: pass_at_1
+                .filter(|_| tokens > 0.0)
+                .map(|p| p / (tokens / 1000.0)),
+        })
     }
 
     fn group(&self) -> Group {
@@ -120,7 +182,6 @@ impl Tally {
             samples,
             n_min: n_min as usize,
             n_max: n_max as usize,
-            pass_at_k,
             pass_at_1_ci: (!per_problem.is_empty()).then(|| {
                 let (lo, hi) = bootstrap_mean_ci(&per_problem);
                 [lo, hi]
@@ -137,6 +198,8 @@ impl Tally {
                 let valid: Vec<(u64, u64)> = self.per_problem_valid.values().copied().collect();
                 mean_pass_at_k(&valid, 1)
             },
+            efficiency: self.efficiency(pass_at_k.get("pass@1").copied()),
+            pass_at_k,
         }
     }
 }

@@ -64,6 +64,36 @@ languages! {
 }
 
 impl Language {
+    /// The name people write (`C++`, `C#`, `JavaScript`), for prompts and reports.
+    pub fn display_name(self) -> &'static str {
+        use Language::*;
+        match self {
+            Python => "Python",
+            JavaScript => "JavaScript",
+            TypeScript => "TypeScript",
+            C => "C",
+            Cpp => "C++",
+            Rust => "Rust",
+            Go => "Go",
+            Java => "Java",
+            CSharp => "C#",
+            D => "D",
+            Elixir => "Elixir",
+            Haskell => "Haskell",
+            Julia => "Julia",
+            Lua => "Lua",
+            OCaml => "OCaml",
+            Php => "PHP",
+            Perl => "Perl",
+            R => "R",
+            Ruby => "Ruby",
+            Racket => "Racket",
+            Scala => "Scala",
+            Shell => "Bash",
+            Swift => "Swift",
+        }
+    }
+
     /// Languages with a compile step before anything runs (their samples can end in
     /// `compile_error`; reports give their compile rate).
     pub fn is_compiled(self) -> bool {

@@ -1,6 +1,7 @@
 //! `report.html`: one self-contained page (no external requests) with the run's tables and
-//! inline SVG plots — pass@k per model × language, the outcome mix, and time per sample
-//! against pass@1. A small inline script checks that every plot rendered and marks the page
+//! inline SVG plots — pass@k per model × language, the outcome mix, syntax validity,
+//! generated tokens per sample (when passk generated the samples) and execution time per
+//! sample against pass@1. A small inline script checks that every plot rendered and marks the page
 //! (`data-plots-ok`), which the browser test reads.
 
 use std::fmt::Write;
@@ -199,19 +200,29 @@ fn syntax_plot(rows: &[(&String, &Group)]) -> Option<String> {
     Some(s)
 }
 
-/// Time per sample (x, log scale) against pass@1 (y).
-fn efficiency_plot(rows: &[(&String, &Group)]) -> String {
+/// A quantity per sample (x, log scale) against pass@1 (y), one point per row that has it.
+struct Scatter<'a> {
+    id: &'a str,
+    aria: &'a str,
+    x_label: &'a str,
+    unit: &'a str,
+    x: fn(&Group) -> Option<f64>,
+}
+
+fn scatter_plot(rows: &[(&String, &Group)], p: &Scatter<'_>) -> String {
     let (w, h, left, bottom) = (640.0, 240.0, 40.0, 30.0);
-    let xs: Vec<f64> = rows
+    let points: Vec<(&String, &Group, f64)> = rows
         .iter()
-        .map(|(_, g)| g.mean_duration_ms.max(0.01).log10())
+        .filter_map(|(n, g)| (p.x)(g).map(|x| (*n, *g, x)))
         .collect();
+    let xs: Vec<f64> = points.iter().map(|(_, _, x)| x.max(0.01).log10()).collect();
     let (lo, hi) = xs
         .iter()
         .fold((f64::MAX, f64::MIN), |(a, b), &x| (a.min(x), b.max(x)));
     let span = if hi > lo { hi - lo } else { 1.0 };
     let mut s = format!(
-        "<svg class=\"plot\" data-plot=\"efficiency\" viewBox=\"0 0 {w} {h}\" role=\"img\" aria-label=\"time per sample against pass@1\">"
+        "<svg class=\"plot\" data-plot=\"{}\" viewBox=\"0 0 {w} {h}\" role=\"img\" aria-label=\"{}\">",
+        p.id, p.aria
     );
     let _ = write!(
         s,
@@ -220,9 +231,10 @@ fn efficiency_plot(rows: &[(&String, &Group)]) -> String {
     );
     let _ = write!(
         s,
-        "<text x=\"{}\" y=\"{}\" font-size=\"11\" text-anchor=\"middle\">ms per sample (log)</text>",
+        "<text x=\"{}\" y=\"{}\" font-size=\"11\" text-anchor=\"middle\">{} (log)</text>",
         (left + w) / 2.0,
-        h - 6.0
+        h - 6.0,
+        p.x_label
     );
     for pct in [0, 50, 100] {
         let y = 8.0 + (h - bottom - 16.0) * (1.0 - pct as f64 / 100.0);
@@ -233,17 +245,18 @@ fn efficiency_plot(rows: &[(&String, &Group)]) -> String {
             y + 3.0
         );
     }
-    for (i, (name, g)) in rows.iter().enumerate() {
+    for (i, (name, g, value)) in points.iter().enumerate() {
         let x = left + 20.0 + (w - left - 180.0) * (xs[i] - lo) / span;
-        let y =
-            8.0 + (h - bottom - 16.0) * (1.0 - g.pass_at_k.get("pass@1").copied().unwrap_or(0.0));
+        let pass1 = g.pass_at_k.get("pass@1").copied().unwrap_or(0.0);
+        let y = 8.0 + (h - bottom - 16.0) * (1.0 - pass1);
         let _ = write!(
             s,
-            "<circle class=\"point\" cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"6\" fill=\"{}\"><title>{}: {:.1} ms, pass@1 {:.1}%</title></circle><text x=\"{:.1}\" y=\"{:.1}\" font-size=\"10\">{}</text>",
+            "<circle class=\"point\" cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"6\" fill=\"{}\"><title>{}: {:.1} {}, pass@1 {:.1}%</title></circle><text x=\"{:.1}\" y=\"{:.1}\" font-size=\"10\">{}</text>",
             PALETTE[i % PALETTE.len()],
             esc(name),
-            g.mean_duration_ms,
-            g.pass_at_k.get("pass@1").copied().unwrap_or(0.0) * 100.0,
+            value,
+            p.unit,
+            pass1 * 100.0,
             x + 8.0,
             y + 3.0,
             esc(name)
@@ -252,6 +265,22 @@ fn efficiency_plot(rows: &[(&String, &Group)]) -> String {
     s.push_str("</svg>");
     s
 }
+
+const TIME: Scatter<'static> = Scatter {
+    id: "efficiency",
+    aria: "time per sample against pass@1",
+    x_label: "ms per sample",
+    unit: "ms",
+    x: |g| Some(g.mean_duration_ms),
+};
+
+const TOKENS: Scatter<'static> = Scatter {
+    id: "tokens",
+    aria: "generated tokens per sample against pass@1",
+    x_label: "generated tokens per sample",
+    unit: "tokens",
+    x: |g| g.efficiency.as_ref().map(|e| e.completion_tokens),
+};
 
 const SCRIPT: &str = r#"
 (function () {
@@ -320,10 +349,17 @@ pub fn render(m: &ExecManifest, s: &Summary) -> String {
             "<h2>Syntax validity</h2><p>No sample is in a language with a tree-sitter grammar.</p>",
         ),
     }
+    if rows.iter().any(|(_, g)| g.efficiency.is_some()) {
+        let _ = write!(
+            out,
+            "<h2>Generated tokens per sample vs pass@1</h2>{}",
+            scatter_plot(&rows, &TOKENS)
+        );
+    }
     let _ = write!(
         out,
-        "<h2>Time per sample vs pass@1</h2>{}<p>Token counts join this plot once samples carry them (generation).</p>",
-        efficiency_plot(&rows)
+        "<h2>Execution time per sample vs pass@1</h2>{}",
+        scatter_plot(&rows, &TIME)
     );
     let _ = writeln!(out, "<script>{SCRIPT}</script></body></html>");
     out
@@ -359,6 +395,7 @@ mod tests {
             limits: Limits::default(),
             deterministic: true,
             shard: None,
+            generation: None,
         };
         let html = render(&manifest, &b.finish(3));
         assert_eq!(html.matches("<svg class=\"plot\"").count(), 4);

@@ -100,6 +100,35 @@ pub fn render(
     if s.by_model.len() + s.by_language.len() > 1 {
         row("**all**", &s.overall);
     }
+    let generated: Vec<(&String, &crate::grade::summary::Efficiency)> = s
+        .by_model
+        .iter()
+        .filter_map(|(k, g)| g.efficiency.as_ref().map(|e| (k, e)))
+        .collect();
+    if !generated.is_empty() {
+        let _ = writeln!(
+            out,
+            "
+## Generation cost (per sample)
+
+| model/language | prompt tokens | completion tokens | reasoning tokens | latency | time to first token | tokens/s | pass@1 per 1k tokens |\n|---|---:|---:|---:|---:|---:|---:|---:|"
+        );
+        for (k, e) in generated {
+            let _ = writeln!(
+                out,
+                "| {k} | {:.0} | {:.0} | {:.0} | {:.2} s | {} | {:.1} | {} |",
+                e.prompt_tokens,
+                e.completion_tokens,
+                e.reasoning_tokens,
+                e.latency_ms / 1e3,
+                e.ttft_ms
+                    .map_or("–".into(), |ms| format!("{:.2} s", ms / 1e3)),
+                e.tokens_per_s,
+                e.pass_at_1_per_1k_tokens
+                    .map_or("–".into(), |v| format!("{:.1}%", v * 100.0)),
+            );
+        }
+    }
     for (a, b, c) in comparisons {
         let _ = writeln!(
             out,
@@ -110,6 +139,16 @@ pub fn render(
             c.mcnemar_p,
             c.matched
         );
+        if let Some(k) = &c.cost {
+            let _ = writeln!(
+                out,
+                "Per sample: {:.0} → {:.0} tokens, {:.2} s → {:.2} s latency.",
+                k.tokens_a,
+                k.tokens_b,
+                k.latency_ms_a / 1e3,
+                k.latency_ms_b / 1e3
+            );
+        }
         for (title, list) in [
             ("pass → fail", &c.pass_to_fail),
             ("fail → pass", &c.fail_to_pass),
@@ -167,6 +206,7 @@ mod tests {
             limits: Limits::default(),
             deterministic: false,
             shard: None,
+            generation: None,
         };
         let c = compare(
             &tally(&recs, |r| r.model.as_deref() == Some("a")),

@@ -5,6 +5,7 @@ pub mod gate_md;
 pub mod html;
 pub mod junit;
 pub mod markdown;
+pub mod routing_md;
 
 use std::path::Path;
 

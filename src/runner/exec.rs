@@ -46,6 +46,9 @@ pub struct ExecManifest {
     /// The shard this directory holds, if the run was split (`passk merge` joins shards).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shard: Option<Shard>,
+    /// `passk run`: the models, sampler and languages that generated the samples.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub generation: Option<super::run::GenerationManifest>,
 }
 
 pub struct ExecOutcome {
@@ -167,6 +170,7 @@ fn manifest_for(
         limits: opts.limits.clone(),
         deterministic,
         shard: opts.shard,
+        generation: None,
     })
 }
 
@@ -246,31 +250,71 @@ pub fn run_exec(
             sample_index,
             program: p.program_for(&s.code),
             limits,
+            verdict: None,
+            generation: None,
         })
     });
 
     let mut write_error = None;
-    let all_started = execute(sandbox, jobs, opts.workers, &opts.reuse, cancel, |record| {
+    let all_started = execute(
+        sandbox,
+        jobs,
+        opts.workers,
+        &opts.reuse,
+        cancel,
+        record_sink(&mut writer, &mut write_error, on_event),
+    );
+    finish(
+        &opts.out,
+        total,
+        writer,
+        all_started,
+        cancel,
+        on_event,
+        write_error,
+    )
+}
+
+/// Appends each result to `writer` (keeping the first write error) and reports it.
+pub(super) fn record_sink<'a>(
+    writer: &'a mut ResultsWriter,
+    write_error: &'a mut Option<RunError>,
+    on_event: &'a mut dyn FnMut(Event<'_>),
+) -> impl FnMut(results::ResultRecord) + 'a {
+    move |record| {
         if write_error.is_none()
             && let Err(e) = writer.append(&record)
         {
-            write_error = Some(e);
+            *write_error = Some(e);
         }
         on_event(Event::SampleFinished(&record));
-    });
+    }
+}
+
+/// Ends a run: syncs the results, surfaces `error`, reports an interruption, and writes the
+/// summary of everything in the directory.
+pub(super) fn finish(
+    out: &Path,
+    total: usize,
+    mut writer: ResultsWriter,
+    all_started: bool,
+    cancel: &Cancel,
+    on_event: &mut dyn FnMut(Event<'_>),
+    error: Option<RunError>,
+) -> Result<ExecOutcome, RunError> {
     writer.sync()?;
-    if let Some(e) = write_error {
+    if let Some(e) = error {
         return Err(e);
     }
     let interrupted = !all_started || cancel.is_cancelled();
     if interrupted {
         on_event(Event::Interrupted);
     }
-    let summary = summarize(&opts.out, total)?;
-    write_summary(&opts.out, &summary)?;
+    let summary = summarize(out, total)?;
+    write_summary(out, &summary)?;
     Ok(ExecOutcome {
         summary,
         interrupted,
-        out: opts.out.clone(),
+        out: out.to_path_buf(),
     })
 }

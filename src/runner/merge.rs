@@ -31,10 +31,11 @@ pub fn merge(shards: &[PathBuf], out: &Path) -> Result<Summary, RunError> {
         let same = m.problems_sha256 == first.problems_sha256
             && m.samples_sha256 == first.samples_sha256
             && m.limits == first.limits
-            && m.deterministic == first.deterministic;
+            && m.deterministic == first.deterministic
+            && m.generation == first.generation;
         if !same {
             return mismatch(format!(
-                "{} was run on other problems, samples or limits than {}",
+                "{} was run on other problems, samples, models or limits than {}",
                 dir.display(),
                 shards[0].display()
             ));
@@ -80,6 +81,26 @@ pub fn merge(shards: &[PathBuf], out: &Path) -> Result<Summary, RunError> {
         if let Some(e) = err {
             return Err(e);
         }
+    }
+    // `passk run` shards: their generations too.
+    if first.generation.is_some() {
+        let mut samples = ResultsWriter::append_to(&out.join("samples.jsonl"))?;
+        for dir in shards {
+            let mut err = None;
+            results::for_each_line(
+                &dir.join("samples.jsonl"),
+                "sample record",
+                |r: serde_json::Value| {
+                    if err.is_none() {
+                        err = samples.append(&r).err();
+                    }
+                },
+            )?;
+            if let Some(e) = err {
+                return Err(e);
+            }
+        }
+        samples.sync()?;
     }
     writer.sync()?;
     let summary = summarize(out, expected)?;

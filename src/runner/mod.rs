@@ -5,6 +5,8 @@ pub mod exec;
 pub mod merge;
 pub mod results;
 pub mod reuse;
+pub mod run;
+pub mod samples;
 pub mod shard;
 
 use std::sync::Arc;
@@ -25,6 +27,27 @@ pub struct Job {
     pub sample_index: usize,
     pub program: Program,
     pub limits: Limits,
+    /// A verdict reached before execution (`no_code`, `generation_error`): recorded as is,
+    /// nothing runs.
+    pub verdict: Option<Execution>,
+    /// What generating the sample cost, when passk generated it.
+    pub generation: Option<results::GenStats>,
+}
+
+/// Where jobs come from: an iterator (a samples file) or a channel that generation
+/// feeds while execution runs.
+pub enum Jobs<'a> {
+    Iter(Box<dyn Iterator<Item = Job> + 'a>),
+    Channel(tokio::sync::mpsc::Receiver<Job>),
+}
+
+impl Jobs<'_> {
+    async fn next(&mut self) -> Option<Job> {
+        match self {
+            Jobs::Iter(i) => i.next(),
+            Jobs::Channel(rx) => rx.recv().await,
+        }
+    }
 }
 
 /// What the runner reports while it works. Reporters render these; they decide nothing.
@@ -66,6 +89,25 @@ pub fn execute<S: Sandbox + 'static>(
     workers: usize,
     reuse: &Reuse,
     cancel: &Cancel,
+    sink: impl FnMut(ResultRecord),
+) -> bool {
+    execute_jobs(
+        sandbox,
+        Jobs::Iter(Box::new(jobs)),
+        workers,
+        reuse,
+        cancel,
+        sink,
+    )
+}
+
+/// [`execute`] for any [`Jobs`] source.
+pub fn execute_jobs<S: Sandbox + 'static>(
+    sandbox: Arc<S>,
+    mut jobs: Jobs<'_>,
+    workers: usize,
+    reuse: &Reuse,
+    cancel: &Cancel,
     mut sink: impl FnMut(ResultRecord),
 ) -> bool {
     let workers = workers.max(1);
@@ -88,8 +130,18 @@ pub fn execute<S: Sandbox + 'static>(
         });
         let feed = async {
             let mut all_started = true;
-            for job in jobs {
+            while let Some(mut job) = jobs.next().await {
                 let id = sandbox.id(job.program.language);
+                if let Some(verdict) = job.verdict.take() {
+                    if tx
+                        .send(ResultRecord::new(job, id, false, verdict))
+                        .await
+                        .is_err()
+                    {
+                        break;
+                    }
+                    continue;
+                }
                 let key = state.as_ref().map(|_| ReuseState::key(&job, &id.version));
                 let found = state
                     .as_ref()

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::errors::RunError;
 use crate::lang::Language;
+use crate::outcome::Outcome;
 use crate::sandbox::{Execution, SandboxId};
 
 /// One line of `results.jsonl`.
@@ -31,8 +32,23 @@ pub struct ResultRecord {
     pub syntax_valid: Option<bool>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub syntax_errors: Vec<crate::lang::syntax::SyntaxError>,
+    /// What generating the sample cost (absent for scored samples files).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub generation: Option<GenStats>,
     #[serde(flatten)]
     pub execution: Execution,
+}
+
+/// Tokens and time one generated sample cost.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct GenStats {
+    pub prompt_tokens: u32,
+    pub completion_tokens: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reasoning_tokens: Option<u32>,
+    pub latency_ms: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ttft_ms: Option<f64>,
 }
 
 /// Identity of a sample within a run.
@@ -65,6 +81,7 @@ impl ResultRecord {
             reused: false,
             syntax_valid: None,
             syntax_errors: Vec::new(),
+            generation: None,
             execution: Execution::verdict(o, ""),
         }
     }
@@ -76,7 +93,14 @@ impl ResultRecord {
         reused: bool,
         execution: Execution,
     ) -> Self {
-        let syntax = crate::lang::syntax::check(job.program.language, &job.program.source);
+        let syntax = match execution.outcome {
+            Outcome::NoCode => Some(crate::lang::syntax::SyntaxCheck {
+                valid: false,
+                errors: Vec::new(),
+            }),
+            Outcome::GenerationError => None,
+            _ => crate::lang::syntax::check(job.program.language, &job.program.source),
+        };
         ResultRecord {
             task_id: job.task_id,
             language: job.program.language,
@@ -86,6 +110,7 @@ impl ResultRecord {
             reused,
             syntax_valid: syntax.as_ref().map(|s| s.valid),
             syntax_errors: syntax.map(|s| s.errors).unwrap_or_default(),
+            generation: job.generation,
             execution,
         }
     }
@@ -109,7 +134,16 @@ pub fn read_all(path: &Path) -> Result<Vec<ResultRecord>, RunError> {
 
 /// Streams the complete records of a results file. A torn last line (a crash mid-write) is
 /// ignored; a corrupt line elsewhere is an error naming the line.
-pub fn for_each(path: &Path, mut f: impl FnMut(ResultRecord)) -> Result<(), RunError> {
+pub fn for_each(path: &Path, f: impl FnMut(ResultRecord)) -> Result<(), RunError> {
+    for_each_line(path, "result record", f)
+}
+
+/// [`for_each`] for any JSONL file passk appends to (`samples.jsonl` too).
+pub fn for_each_line<T: serde::de::DeserializeOwned>(
+    path: &Path,
+    what: &str,
+    mut f: impl FnMut(T),
+) -> Result<(), RunError> {
     let file = match File::open(path) {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
@@ -133,11 +167,11 @@ pub fn for_each(path: &Path, mut f: impl FnMut(ResultRecord)) -> Result<(), RunE
         if buf.iter().all(|b| b.is_ascii_whitespace()) {
             continue;
         }
-        let rec: ResultRecord = serde_json::from_slice(&buf).map_err(|e| {
+        let rec: T = serde_json::from_slice(&buf).map_err(|e| {
             RunError::Input(crate::errors::InputError::Line {
                 path: path.to_path_buf(),
                 line: number,
-                message: format!("not a result record: {e}"),
+                message: format!("not a {what}: {e}"),
             })
         })?;
         f(rec);
@@ -169,6 +203,11 @@ impl ResultsWriter {
         for_each(path, |r| {
             done.insert(r.key());
         })?;
+        Ok((ResultsWriter::append_to(path)?, done))
+    }
+
+    /// Opens any of passk's JSONL files for append, after cutting a torn last line.
+    pub fn append_to(path: &Path) -> Result<ResultsWriter, RunError> {
         let mut file = OpenOptions::new()
             .create(true)
             .read(true)
@@ -176,18 +215,15 @@ impl ResultsWriter {
             .open(path)
             .map_err(|e| io_err(path, e))?;
         truncate_torn_tail(&mut file).map_err(|e| io_err(path, e))?;
-        Ok((
-            ResultsWriter {
-                path: path.to_path_buf(),
-                file,
-                last_sync: Instant::now(),
-            },
-            done,
-        ))
+        Ok(ResultsWriter {
+            path: path.to_path_buf(),
+            file,
+            last_sync: Instant::now(),
+        })
     }
 
-    pub fn append(&mut self, record: &ResultRecord) -> Result<(), RunError> {
-        let mut line = serde_json::to_vec(record).expect("result records serialize");
+    pub fn append(&mut self, record: &impl Serialize) -> Result<(), RunError> {
+        let mut line = serde_json::to_vec(record).expect("records serialize");
         line.push(b'\n');
         // One write call per line: an interrupted process leaves whole lines or a torn tail.
         self.file

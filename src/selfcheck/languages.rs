@@ -75,6 +75,8 @@ fn jobs(key: &str, set: &ProblemSet, limits: &Limits) -> Result<Vec<Check>, Stri
                 sample_index: 0,
                 program: p.program_for(&Code::Completion(code.to_string())),
                 limits,
+                verdict: None,
+                generation: None,
             },
             (id.to_string(), v),
         ));

@@ -172,6 +172,8 @@ pub fn check_set(
                 sample_index: variants.len(),
                 program: p.program_for(&code),
                 limits: l,
+                verdict: None,
+                generation: None,
             });
             variants.push((p.id.clone(), v));
         }

@@ -2,6 +2,7 @@
 //! and builds the pre-initialized Python guest with componentize-py. Idempotent: what is
 //! present and verified is kept.
 
+pub mod models;
 pub mod paths;
 pub mod pins;
 pub mod toolchains;
@@ -34,7 +35,7 @@ pub enum SetupError {
     Wheel { wheel: PathBuf, detail: String },
 }
 
-fn io(path: &Path) -> impl FnOnce(std::io::Error) -> SetupError + '_ {
+pub(crate) fn io(path: &Path) -> impl FnOnce(std::io::Error) -> SetupError + '_ {
     move |source| SetupError::Io {
         path: path.to_path_buf(),
         source,
@@ -65,7 +66,7 @@ pub fn run(cmd: &mut Command) -> Result<(), SetupError> {
     Ok(())
 }
 
-fn verify(path: &Path, expected: &str) -> Result<(), SetupError> {
+pub(crate) fn verify(path: &Path, expected: &str) -> Result<(), SetupError> {
     let actual = sha256_file(path).map_err(io(path))?;
     if actual != expected {
         return Err(SetupError::HashMismatch {
@@ -77,7 +78,7 @@ fn verify(path: &Path, expected: &str) -> Result<(), SetupError> {
     Ok(())
 }
 
-fn verified(path: &Path, expected: &str) -> bool {
+pub(crate) fn verified(path: &Path, expected: &str) -> bool {
     sha256_file(path).is_ok_and(|h| h == expected)
 }
 
@@ -85,17 +86,20 @@ fn verified(path: &Path, expected: &str) -> bool {
 pub fn fetch_wheel(paths: &Paths, wheel: &Wheel) -> Result<PathBuf, SetupError> {
     let dir = paths.wheels();
     std::fs::create_dir_all(&dir).map_err(io(&dir))?;
-    let prefix = format!("{}-{}-", wheel.name.replace('-', "_"), wheel.version);
+    let prefix = format!("{}-{}", wheel.name.replace('-', "_"), wheel.version);
+    let suffixes: &[&str] = if wheel.sdist { &[".tar.gz"] } else { &["-"] };
     let find = || -> Option<PathBuf> {
         std::fs::read_dir(&dir)
             .ok()?
             .flatten()
             .map(|e| e.path())
             .find(|p| {
-                p.file_name()
-                    .and_then(|n| n.to_str())
-                    .is_some_and(|n| n.starts_with(&prefix) && n.ends_with(".whl"))
-                    && verified(p, &wheel.sha256)
+                p.file_name().and_then(|n| n.to_str()).is_some_and(|n| {
+                    suffixes
+                        .iter()
+                        .any(|s| n.starts_with(&format!("{prefix}{s}")))
+                        && (wheel.sdist || n.ends_with(".whl"))
+                }) && verified(p, &wheel.sha256)
             })
     };
     if let Some(p) = find() {
@@ -112,7 +116,12 @@ pub fn fetch_wheel(paths: &Paths, wheel: &Wheel) -> Result<PathBuf, SetupError> 
     .map_err(io(&req))?;
     let mut cmd = Command::new(python());
     cmd.args(["-m", "pip", "download", "--quiet", "--no-deps"])
-        .args(["--only-binary=:all:", "--require-hashes", "-r"])
+        .arg(if wheel.sdist {
+            "--no-binary=:all:"
+        } else {
+            "--only-binary=:all:"
+        })
+        .args(["--require-hashes", "-r"])
         .arg(&req)
         .arg("-d")
         .arg(&dir);

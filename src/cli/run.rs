@@ -1,0 +1,264 @@
+//! `passk run`: generate with one or more models and score as samples arrive.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use clap::Args;
+
+use super::progress::Progress;
+use super::{SandboxArgs, default_out};
+use crate::generate::models::{Config, ModelEntry};
+use crate::generate::prompt::Style;
+use crate::generate::{Generator, Sampling};
+use crate::grade::summary::Summary;
+use crate::lang::Language;
+use crate::runner::Cancel;
+use crate::runner::run::{RunOptions, run};
+
+#[derive(Args)]
+pub struct RunArgs {
+    /// Models, comma-separated: `gguf:PATH`, `openai:URL[,URL…]#MODEL` (several URLs share
+    /// the load), `replay:SAMPLES.jsonl`, an embedded model (`gemma3-270m`,
+    /// `qwen2.5-coder-0.5b`, fetched by `passk setup`) or a [models.NAME] of passk.toml.
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "gemma3-270m,qwen2.5-coder-0.5b"
+    )]
+    pub models: Vec<String>,
+    /// What to solve: a folder of passk's TOML problems (`problems/core`), the routing
+    /// suite (`problems/routing`), or a problems file (HumanEval, MBPP, MultiPL-E,
+    /// HumanEval-X).
+    #[arg(long, default_value = "problems/core", visible_alias = "problems")]
+    pub suite: PathBuf,
+    /// Languages to generate in, comma-separated [default: every language the suite renders
+    /// to]
+    #[arg(long, value_delimiter = ',')]
+    pub langs: Vec<String>,
+    /// Only the first N problems of the suite.
+    #[arg(long)]
+    pub limit: Option<usize>,
+    /// Samples per problem (pass@k is reported for every k ≤ n).
+    #[arg(short = 'n', long, default_value_t = 1)]
+    pub n: usize,
+    /// Sampling temperature (0: greedy).
+    #[arg(long, default_value_t = 0.0)]
+    pub temperature: f32,
+    #[arg(long, default_value_t = 0.95)]
+    pub top_p: f32,
+    #[arg(long, default_value_t = 40)]
+    pub top_k: i32,
+    /// Most tokens generated per sample.
+    #[arg(long, default_value_t = 512)]
+    pub max_tokens: u32,
+    /// Seed of sample 0 of every problem; sample i uses seed + i.
+    #[arg(long, default_value_t = 1234)]
+    pub seed: u64,
+    /// Prompt style for every model [default: instruct when the model has a chat template
+    /// (OpenAI: always), else completion]
+    #[arg(long, value_enum)]
+    pub style: Option<Style>,
+    /// llama.cpp threads for GGUF models [default: one per core]
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// OpenAI-compatible servers: requests in flight per model.
+    #[arg(long)]
+    pub concurrency: Option<usize>,
+    /// OpenAI-compatible servers: environment variable holding the API key.
+    #[arg(long, value_name = "VAR")]
+    pub api_key_env: Option<String>,
+    /// OpenAI-compatible servers: seconds before a request is abandoned (then retried).
+    #[arg(long, value_name = "SECS")]
+    pub request_timeout: Option<u64>,
+    /// OpenAI-compatible servers: retries of a failed request (with backoff) before the
+    /// sample becomes `generation_error`.
+    #[arg(long)]
+    pub retries: Option<u32>,
+    /// passk.toml with named models [default: ./passk.toml when present]
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Run directory; rerunning into it resumes [default: reports/run-<time>]
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Print summary.json to stdout instead of the table (no progress bars).
+    #[arg(long)]
+    pub json: bool,
+    /// Run only shard INDEX/COUNT of the problems; join the shards with `passk merge`.
+    #[arg(long, value_name = "INDEX/COUNT")]
+    pub shard: Option<crate::runner::shard::Shard>,
+    #[command(flatten)]
+    pub reuse: super::ReuseArgs,
+    #[command(flatten)]
+    pub sandbox: SandboxArgs,
+}
+
+fn languages(names: &[String]) -> anyhow::Result<Vec<Language>> {
+    names
+        .iter()
+        .map(|n| Language::parse(n).ok_or_else(|| anyhow::anyhow!("unknown language `{n}`")))
+        .collect()
+}
+
+fn open_models(args: &RunArgs) -> anyhow::Result<Vec<Box<dyn Generator>>> {
+    let config = Config::load(args.config.as_deref())?;
+    let defaults = ModelEntry {
+        spec: String::new(),
+        style: args.style,
+        concurrency: args.concurrency,
+        api_key_env: args.api_key_env.clone(),
+        timeout_s: args.request_timeout,
+        retries: args.retries,
+        threads: args.threads,
+    };
+    let paths = crate::setup::Paths::from_env();
+    let mut out: Vec<Box<dyn Generator>> = Vec::new();
+    for m in &args.models {
+        let g = crate::generate::models::open(m, &config, &defaults, &paths)?;
+        if out.iter().any(|o| o.info().name == g.info().name) {
+            anyhow::bail!(
+                "two models are both named `{}`; name them in passk.toml",
+                g.info().name
+            );
+        }
+        out.push(g);
+    }
+    Ok(out)
+}
+
+pub fn run_cmd(args: RunArgs) -> anyhow::Result<i32> {
+    let sampling = Sampling {
+        temperature: args.temperature,
+        top_p: args.top_p,
+        top_k: args.top_k,
+        max_tokens: args.max_tokens,
+        seed: args.seed,
+    };
+    if args.n > 1 && args.temperature <= 0.0 {
+        eprintln!(
+            "warning: -n {} with --temperature 0 draws {} identical greedy samples; \
+             pass@k needs a temperature > 0",
+            args.n, args.n
+        );
+    }
+    let langs = languages(&args.langs)?;
+    if crate::grade::routing::is_routing_suite(&args.suite) {
+        let generators = open_models(&args)?;
+        return super::routing::run(&args, generators, sampling);
+    }
+    let sandbox = Arc::new(args.sandbox.sandbox()?);
+    let generators = open_models(&args)?;
+    let opts = RunOptions {
+        problems: args.suite.clone(),
+        langs,
+        limit: args.limit,
+        n: args.n,
+        sampling,
+        out: args.out.clone().unwrap_or_else(|| default_out("run")),
+        limits: args.sandbox.limits(),
+        workers: args.sandbox.workers(),
+        reuse: args.reuse.reuse(),
+        shard: args.shard,
+    };
+    let mut progress = Progress::new(args.json);
+    let gen_bar = progress.generation_bar();
+    let cancel = Cancel::default();
+    let started = std::time::Instant::now();
+    let result = run(
+        &opts,
+        generators,
+        sandbox,
+        &cancel,
+        &|e| gen_bar.on(e),
+        &mut |e| progress.on(e),
+    );
+    progress.finish();
+    let outcome = result?;
+    crate::report::write_all(&outcome.out)?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&outcome.summary)?);
+    } else {
+        print!("{}", render_models(&outcome.summary));
+        eprintln!(
+            "{} samples in {:.1} s → {}",
+            outcome.summary.samples_executed,
+            started.elapsed().as_secs_f64(),
+            outcome.out.display()
+        );
+    }
+    Ok(super::exec::exit_code(
+        &outcome.summary,
+        outcome.interrupted,
+    ))
+}
+
+/// The model × language table, then which model wins each language.
+pub fn render_models(s: &Summary) -> String {
+    use std::collections::BTreeMap;
+    use std::fmt::Write;
+    let mut out = String::new();
+    let k_max = s.overall.n_min;
+    let mut header = format!("{:<32} {:>8} {:>8}", "model/language", "problems", "pass@1");
+    if k_max > 1 {
+        let _ = write!(header, " {:>9}", format!("pass@{k_max}"));
+    }
+    let _ = writeln!(
+        out,
+        "{header} {:>7} {:>10} {:>10}",
+        "syntax", "tok/sample", "latency"
+    );
+    let pct = |v: Option<f64>| v.map_or("-".into(), |v| format!("{:.1}%", v * 100.0));
+    // language → (model, pass@1)
+    let mut by_lang: BTreeMap<&str, Vec<(&str, f64)>> = BTreeMap::new();
+    for (key, g) in &s.by_model {
+        let (model, lang) = key.rsplit_once('/').unwrap_or((key, ""));
+        let p1 = g.pass_at_k.get("pass@1").copied();
+        let _ = write!(out, "{:<32} {:>8} {:>8}", key, g.problems, pct(p1));
+        if k_max > 1 {
+            let _ = write!(
+                out,
+                " {:>9}",
+                pct(g.pass_at_k.get(&format!("pass@{k_max}")).copied())
+            );
+        }
+        let (tokens, latency) = g.efficiency.as_ref().map_or(("-".into(), "-".into()), |e| {
+            (
+                format!("{:.0}", e.completion_tokens),
+                format!("{:.2} s", e.latency_ms / 1e3),
+            )
+        });
+        let _ = writeln!(
+            out,
+            " {:>7} {:>10} {:>10}",
+            pct(g.syntax_valid),
+            tokens,
+            latency
+        );
+        by_lang
+            .entry(lang)
+            .or_default()
+            .push((model, p1.unwrap_or(0.0)));
+    }
+    let models: std::collections::BTreeSet<&str> = s
+        .by_model
+        .keys()
+        .map(|k| k.rsplit_once('/').map_or(k.as_str(), |(m, _)| m))
+        .collect();
+    if models.len() > 1 {
+        let _ = writeln!(out);
+        for (lang, scores) in &by_lang {
+            let best = scores.iter().map(|x| x.1).fold(f64::MIN, f64::max);
+            let winners: Vec<&str> = scores
+                .iter()
+                .filter(|x| (x.1 - best).abs() < 1e-12)
+                .map(|x| x.0)
+                .collect();
+            let verdict = if winners.len() == scores.len() {
+                format!("tie at {:.1}%", best * 100.0)
+            } else {
+                format!("{} ({:.1}%)", winners.join(" = "), best * 100.0)
+            };
+            let _ = writeln!(out, "winner {lang:<12} {verdict}");
+        }
+    }
+    out
+}

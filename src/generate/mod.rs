@@ -1,0 +1,171 @@
+//! Generation (DESIGN §6): the [`Generator`] seam and its backends — llama.cpp in-process
+//! ([`llama`]), OpenAI-compatible HTTP ([`openai`]) and replay of a samples file
+//! ([`replay`]) — plus prompt building ([`prompt`]) and code extraction ([`extract`]).
+
+pub mod extract;
+pub mod llama;
+pub mod models;
+pub mod openai;
+pub mod prompt;
+pub mod replay;
+pub mod serve;
+
+use serde::{Deserialize, Serialize};
+
+/// A chat message (instruct style).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Message {
+    pub role: String,
+    pub content: String,
+}
+
+/// What the model is given.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PromptText {
+    /// Completion style: the text is continued as is.
+    Text(String),
+    /// Instruct style: formatted with the model's chat template.
+    Chat(Vec<Message>),
+}
+
+/// Sampler settings, recorded in the run manifest.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Sampling {
+    pub temperature: f32,
+    pub top_p: f32,
+    pub top_k: i32,
+    pub max_tokens: u32,
+    /// Seed of sample 0; sample i uses `seed + i`.
+    pub seed: u64,
+}
+
+impl Default for Sampling {
+    fn default() -> Self {
+        Sampling {
+            temperature: 0.0,
+            top_p: 0.95,
+            top_k: 40,
+            max_tokens: 512,
+            seed: 1234,
+        }
+    }
+}
+
+/// One prompt, `n` samples of it.
+#[derive(Debug, Clone)]
+pub struct Request {
+    /// The problem asked (replay looks samples up by it).
+    pub task_id: String,
+    pub language: crate::lang::Language,
+    pub prompt: PromptText,
+    pub n: usize,
+    /// Seed of each of the `n` samples.
+    pub seeds: Vec<u64>,
+    /// Stop strings whose text is dropped (sent to servers as `stop`).
+    pub stop: Vec<String>,
+    /// Stop strings that end the code and stay in it (`(text, bytes kept)`); in-process
+    /// backends halt on them, HTTP backends leave the cut to extraction.
+    pub halt: Vec<(String, usize)>,
+    pub sampling: Sampling,
+}
+
+/// Why generation stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Finish {
+    /// End of sequence or a stop string.
+    Stop,
+    /// `max_tokens` reached.
+    Length,
+}
+
+/// One generated sample as the backend saw it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Generation {
+    /// Everything the model produced (stop string excluded).
+    pub text: String,
+    /// Code that needs no extraction (replayed samples; `Some(None)`: the replayed sample
+    /// had no code).
+    #[serde(skip)]
+    pub preset: Option<Option<crate::problem::Code>>,
+    pub prompt_tokens: u32,
+    pub completion_tokens: u32,
+    /// Tokens the server reported as reasoning, when it separates them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reasoning_tokens: Option<u32>,
+    /// Reasoning the server returned apart from the answer (`reasoning_content`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reasoning: Option<String>,
+    pub latency_ms: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ttft_ms: Option<f64>,
+    pub finish: Finish,
+}
+
+/// A sample that could not be generated: a harness fault (`generation_error`), never a
+/// model failure.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{0}")]
+pub struct GenError(pub String);
+
+/// Provenance of a model (DESIGN §6), recorded in the run manifest.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct ModelInfo {
+    /// The name results carry (`model` in samples and results).
+    pub name: String,
+    /// The spec it was opened from (`gguf:PATH`, `openai:URL#MODEL`, `replay:FILE`).
+    pub spec: String,
+    pub backend: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file_sha256: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server_model: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantization: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chat_template_sha256: Option<String>,
+    /// Whether the model has a chat template (instruct style) or continues text.
+    pub style: prompt::Style,
+}
+
+/// A model that turns prompts into samples. Implementations never panic on a bad server
+/// or file: each failed sample is a [`GenError`].
+pub trait Generator: Send + Sync {
+    fn info(&self) -> &ModelInfo;
+
+    /// How many requests may be in flight at once (an HTTP server's concurrency limit;
+    /// 1 for in-process models, which batch the `n` samples of one prompt instead).
+    fn concurrency(&self) -> usize {
+        1
+    }
+
+    /// The `req.n` samples of one prompt, in seed order.
+    fn generate(&self, req: &Request) -> Vec<Result<Generation, GenError>>;
+
+    /// Counts the tokens of `text`, where the backend has a tokenizer (reasoning tokens).
+    fn count_tokens(&self, _text: &str) -> Option<u32> {
+        None
+    }
+}
+
+/// Runs `f` over `items` on `workers` threads (a backend's concurrency limit), in order of
+/// `items`; `f` returns false to stop every worker after their current item.
+pub fn in_parallel<T: Send>(items: Vec<T>, workers: usize, f: impl Fn(T) -> bool + Sync) {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let queue = std::sync::Mutex::new(std::collections::VecDeque::from(items));
+    let stop = AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        for _ in 0..workers.max(1) {
+            scope.spawn(|| {
+                while !stop.load(Ordering::SeqCst) {
+                    let Some(item) = queue.lock().expect("work queue").pop_front() else {
+                        return;
+                    };
+                    if !f(item) {
+                        stop.store(true, Ordering::SeqCst);
+                    }
+                }
+            });
+        }
+    });
+}

@@ -1,0 +1,293 @@
+//! Prompt styles (DESIGN §6): *completion* continues the problem's prompt and cuts the
+//! continuation at the language's stop strings; *instruct* asks through the chat template
+//! for the whole function in a fenced block and extracts it. Both end in a [`Code`] the
+//! problem assembles into a program, or in `no_code`.
+
+use serde::{Deserialize, Serialize};
+
+use super::extract::{self, Extraction};
+use super::{Message, PromptText};
+use crate::lang::Language;
+use crate::problem::{Assembly, Code, Problem};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "snake_case")]
+pub enum Style {
+    /// Base models: the prompt is continued.
+    #[default]
+    Completion,
+    /// Chat models: the chat template is applied and the fenced code block extracted.
+    Instruct,
+}
+
+/// A prompt ready for a generator, with its stop strings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prepared {
+    pub prompt: PromptText,
+    /// Stops whose text is dropped (sent to servers as `stop`).
+    pub stop: Vec<String>,
+    /// Stops that end the function and stay in the code (a closing `}` or `end`): cut
+    /// client-side; in-process backends also halt on them.
+    pub halt: Vec<(String, usize)>,
+}
+
+const PYTHON_STOPS: [&str; 6] = [
+    "\ndef ",
+    "\nclass ",
+    "\nif __name__",
+    "\nprint(",
+    "\n#",
+    "\nassert",
+];
+
+/// The completion-style stops of a language whose prompt ends at a function's opening
+/// line: (drop, keep-and-halt, text appended after the cut).
+fn language_stops(language: Language) -> (Vec<String>, Vec<(String, usize)>, &'static str) {
+    use Language::*;
+    let keep = |s: &str| vec![(s.to_string(), s.len())];
+    match language {
+        Python => (PYTHON_STOPS.map(String::from).to_vec(), vec![], ""),
+        Java | CSharp => (vec![], keep("\n    }"), "\n}\n"),
+        Ruby | Lua | Elixir | Julia => (vec![], keep("\nend"), "\n"),
+        _ => (vec![], keep("\n}"), "\n"),
+    }
+}
+
+fn tag(language: Language) -> &'static str {
+    use Language::*;
+    match language {
+        Cpp => "cpp",
+        CSharp => "csharp",
+        Shell => "bash",
+        other => other.as_str(),
+    }
+}
+
+/// The prompt for `problem` in `style`.
+pub fn prepare(problem: &Problem, style: Style) -> Prepared {
+    let language = problem.language;
+    let (stop, halt, _) = match &problem.assembly {
+        Assembly::MultiplE { stop_tokens, .. } => (stop_tokens.clone(), vec![], ""),
+        _ => language_stops(language),
+    };
+    let prompt_is_code = !matches!(problem.assembly, Assembly::Mbpp { .. });
+    match style {
+        Style::Completion => {
+            let text = if prompt_is_code {
+                problem.prompt.clone()
+            } else {
+                // MBPP's prompt is a task text: shown as a docstring, the code follows.
+                format!("\"\"\"\n{}\n\"\"\"\n", problem.prompt.trim())
+            };
+            Prepared {
+                prompt: PromptText::Text(text),
+                stop,
+                halt,
+            }
+        }
+        Style::Instruct => {
+            let name = language.display_name();
+            let fence = tag(language);
+            let user = if prompt_is_code {
+                format!(
+                    "Complete the following {name} function so that it does what its \
+                     documentation says. Reply with the complete function, signature \
+                     included, in a single ```{fence} code block.\n\n```{fence}\n{}\n```",
+                    problem.prompt.trim_end()
+                )
+            } else {
+                format!(
+                    "{}\n\nWrite the solution in {name}, in a single ```{fence} code block.",
+                    problem.prompt.trim()
+                )
+            };
+            Prepared {
+                prompt: PromptText::Chat(vec![
+                    Message {
+                        role: "system".into(),
+                        content: format!("You are an expert {name} programmer."),
+                    },
+                    Message {
+                        role: "user".into(),
+                        content: user,
+                    },
+                ]),
+                stop: vec![],
+                halt: vec![],
+            }
+        }
+    }
+}
+
+/// What came out of one generation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Coded {
+    pub code: Option<Code>,
+    pub extraction: Extraction,
+    /// `<think>` reasoning found in the text.
+    pub reasoning: Option<String>,
+}
+
+/// Lines a prompt needs that a model's answer tends to leave out (imports, includes,
+/// `package`, `<?php`).
+fn is_preamble(line: &str) -> bool {
+    let l = line.trim_start();
+    [
+        "import ", "from ", "#include", "using ", "use ", "package ", "require", "<?php",
+    ]
+    .iter()
+    .any(|p| l.starts_with(p))
+}
+
+/// A whole function from an instruct answer, completed with what the prompt declared
+/// around it: missing preamble lines, and Java/C#'s enclosing class.
+fn complete_solution(problem: &Problem, code: &str) -> String {
+    let mut head = String::new();
+    for line in problem.prompt.lines().filter(|l| is_preamble(l)) {
+        if !code.contains(line.trim()) {
+            head.push_str(line);
+            head.push('\n');
+        }
+    }
+    let wraps = matches!(problem.language, Language::Java | Language::CSharp);
+    if wraps
+        && !code.contains("class ")
+        && let Some(at) = problem.prompt.find("class ")
+    {
+        let line_end = problem.prompt[at..]
+            .find('\n')
+            .map_or(problem.prompt.len(), |i| at + i);
+        let class_line = &problem.prompt[..line_end];
+        let class_line = class_line.rsplit('\n').next().unwrap_or(class_line);
+        return format!("{head}{class_line}\n{code}\n}}\n");
+    }
+    format!("{head}{code}\n")
+}
+
+/// For benchmarks whose tests continue the prompt (MultiPL-E): the part of a whole
+/// function after the prompt's signature line.
+fn as_continuation(problem: &Problem, code: &str) -> String {
+    let signature = problem
+        .prompt
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("")
+        .trim();
+    match code.find(signature).filter(|_| !signature.is_empty()) {
+        Some(at) => {
+            let after = &code[at + signature.len()..];
+            after.strip_prefix('\n').unwrap_or(after).to_string()
+        }
+        None => code.to_string(),
+    }
+}
+
+/// Turns generated text into the sample's code.
+pub fn code_from(problem: &Problem, style: Style, text: &str) -> Coded {
+    let (answer, reasoning) = extract::split_reasoning(text);
+    let language = problem.language;
+    let (code, extraction) = match style {
+        Style::Completion => {
+            let (_, halt, closer) = match &problem.assembly {
+                Assembly::MultiplE { .. } => (vec![], vec![], ""),
+                _ => language_stops(language),
+            };
+            let mut stops: Vec<(String, usize)> = prepare(problem, style)
+                .stop
+                .into_iter()
+                .map(|s| (s, 0))
+                .collect();
+            stops.extend(halt.iter().cloned());
+            let mut c = extract::cut(&answer, &stops);
+            if !halt.is_empty() && halt.iter().any(|(h, _)| c.ends_with(h.as_str())) {
+                c.push_str(closer);
+            }
+            let code = match &problem.assembly {
+                Assembly::Mbpp { .. } => Code::Solution(c),
+                _ => Code::Completion(c),
+            };
+            (Some(code), Extraction::Completion)
+        }
+        Style::Instruct => match extract::from_answer(&answer, language) {
+            (Some(c), how) => {
+                let code = match &problem.assembly {
+                    Assembly::MultiplE { .. } => Code::Completion(as_continuation(problem, &c)),
+                    Assembly::Mbpp { .. } => Code::Solution(c),
+                    _ => Code::Solution(complete_solution(problem, &c)),
+                };
+                (Some(code), how)
+            }
+            (None, how) => (None, how),
+        },
+    };
+    Coded {
+        code,
+        extraction,
+        reasoning,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::problem::ProblemSet;
+
+    fn problem(language: Language) -> Problem {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("problems/core");
+        let set = ProblemSet::load(&dir).unwrap();
+        set.find("core/vowel-runs", Some(language)).unwrap().clone()
+    }
+
+    #[test]
+    fn instruct_prompt_asks_for_a_fenced_block_in_the_language() {
+        let p = prepare(&problem(Language::Cpp), Style::Instruct);
+        let PromptText::Chat(m) = p.prompt else {
+            panic!("instruct is a chat")
+        };
+        insta::assert_snapshot!(m[1].content);
+        assert_eq!(m[0].content, "You are an expert C++ programmer.");
+    }
+
+    #[test]
+    fn completions_are_cut_where_the_function_ends() {
+        let py = problem(Language::Python);
+        let c = code_from(
+            &py,
+            Style::Completion,
+            "    return 1\n\nprint(vowel_runs('a'))\n",
+        );
+        assert_eq!(c.code, Some(Code::Completion("    return 1\n".into())));
+        let go = problem(Language::Go);
+        let c = code_from(&go, Style::Completion, "\treturn 0\n}\n\nfunc main() {}\n");
+        assert_eq!(c.code, Some(Code::Completion("\treturn 0\n}\n".into())));
+        let java = problem(Language::Java);
+        let c = code_from(
+            &java,
+            Style::Completion,
+            "        return 0;\n    }\n}\nclass X {}",
+        );
+        assert_eq!(
+            c.code,
+            Some(Code::Completion("        return 0;\n    }\n}\n".into()))
+        );
+        assert!(prepare(&java, Style::Completion).halt[0].0 == "\n    }");
+    }
+
+    #[test]
+    fn instruct_answers_get_their_preamble_and_class_back() {
+        let java = problem(Language::Java);
+        let answer =
+            "Sure:\n```java\npublic static long vowelRuns(String text) {\n    return 0;\n}\n```";
+        let c = code_from(&java, Style::Instruct, answer);
+        let Some(Code::Solution(s)) = c.code else {
+            panic!("a solution")
+        };
+        assert!(s.starts_with("import java.util.*;\nimport org.javatuples.*;\nclass Solution {\npublic static long vowelRuns"), "{s}");
+        assert!(s.trim_end().ends_with("}\n}"), "{s}");
+        assert_eq!(c.extraction, Extraction::Fenced);
+        let none = code_from(&java, Style::Instruct, "<think>hmm</think>I don't know.");
+        assert_eq!((none.code, none.extraction), (None, Extraction::NoCode));
+        assert_eq!(none.reasoning.as_deref(), Some("hmm"));
+    }
+}

@@ -1,0 +1,414 @@
+//! `passk run`: models generate, the sandbox executes, both at once. Generation runs on its
+//! own threads (a model's concurrency limit of them) and feeds jobs to the execution
+//! workers through a channel; every sample is appended to `samples.jsonl` before it
+//! executes and every verdict to `results.jsonl`, so a rerun into the same directory
+//! resumes: generated samples are not generated again, executed ones not executed again.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use serde::{Deserialize, Serialize};
+
+use super::exec::{
+    ExecManifest, ExecOutcome, finish, read_run_file, record_sink, write_json_atomically,
+};
+use super::results::{self, ResultsWriter, SampleKey};
+use super::samples::{SampleId, SampleRecord};
+use super::shard::Shard;
+use super::{Cancel, Event, Job, Jobs, execute_jobs};
+use crate::errors::RunError;
+use crate::generate::extract::Extraction;
+use crate::generate::{Generator, ModelInfo, Request, Sampling, prompt};
+use crate::lang::Language;
+use crate::outcome::Outcome;
+use crate::problem::{Problem, ProblemSet};
+use crate::sandbox::router::Router;
+use crate::sandbox::{Execution, Limits};
+
+pub struct RunOptions {
+    /// A suite folder (passk's TOML problems) or a problems file.
+    pub problems: PathBuf,
+    /// Only these languages (empty: every language the problems come in).
+    pub langs: Vec<Language>,
+    /// Only the first N problems (in suite order).
+    pub limit: Option<usize>,
+    pub n: usize,
+    pub sampling: Sampling,
+    pub out: PathBuf,
+    pub limits: Limits,
+    pub workers: usize,
+    pub reuse: super::Reuse,
+    pub shard: Option<Shard>,
+}
+
+/// What generated a run, in its manifest (DESIGN §6 provenance).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct GenerationManifest {
+    pub models: Vec<ModelInfo>,
+    pub n: usize,
+    pub sampling: Sampling,
+    pub languages: Vec<Language>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<usize>,
+}
+
+/// Generation progress, reported from the generation threads.
+#[derive(Debug, Clone)]
+pub enum GenEvent {
+    Started { total: usize, already_done: usize },
+    Generated { model: String, samples: usize },
+}
+
+/// The problems a run asks, in order.
+pub fn select(set: &ProblemSet, opts: &RunOptions) -> Vec<Problem> {
+    let mut ids: Vec<&str> = Vec::new();
+    let mut seen = HashSet::new();
+    for p in &set.problems {
+        if (opts.langs.is_empty() || opts.langs.contains(&p.language))
+            && opts.shard.is_none_or(|s| s.contains(&p.id))
+            && seen.insert(p.id.as_str())
+        {
+            ids.push(&p.id);
+        }
+    }
+    if let Some(limit) = opts.limit {
+        ids.truncate(limit);
+    }
+    let keep: HashSet<&str> = ids.into_iter().collect();
+    set.problems
+        .iter()
+        .filter(|p| {
+            keep.contains(p.id.as_str())
+                && (opts.langs.is_empty() || opts.langs.contains(&p.language))
+        })
+        .cloned()
+        .collect()
+}
+
+fn check_resume(out: &Path, manifest: &ExecManifest) -> Result<(), RunError> {
+    if !out.join("manifest.json").exists() {
+        return Ok(());
+    }
+    let old: ExecManifest = read_run_file(out, "manifest.json")?;
+    let differs = |what: &str| {
+        Err(RunError::Mismatch(format!(
+            "{} holds a run with different {what}; resume needs the same problems, models, \
+             sampling and limits (choose another --out to start a new run)",
+            out.display()
+        )))
+    };
+    if old.kind != "run" {
+        return differs("kind (it was made by `passk exec`)");
+    }
+    if old.problems_sha256 != manifest.problems_sha256 {
+        return differs("problems");
+    }
+    if old.limits != manifest.limits || old.deterministic != manifest.deterministic {
+        return differs("limits");
+    }
+    if old.shard != manifest.shard {
+        return differs("--shard");
+    }
+    let (Some(a), Some(b)) = (&old.generation, &manifest.generation) else {
+        return differs("generation settings");
+    };
+    let ids = |g: &GenerationManifest| {
+        g.models
+            .iter()
+            .map(|m| {
+                (
+                    m.name.clone(),
+                    m.spec.clone(),
+                    m.file_sha256.clone(),
+                    m.style,
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    if ids(a) != ids(b) {
+        return differs("models");
+    }
+    if a.n != b.n || a.sampling != b.sampling || a.languages != b.languages || a.limit != b.limit {
+        return differs("sampling settings (-n, --temperature, --langs, --limit …)");
+    }
+    Ok(())
+}
+
+/// Turns a sample into its execution job.
+fn job_for(problem: &Problem, r: &SampleRecord, limits: &Limits) -> Job {
+    let verdict = match (&r.error, r.code()) {
+        (Some(e), _) => Some(Execution::verdict(Outcome::GenerationError, e.clone())),
+        (None, None) => Some(Execution::verdict(
+            Outcome::NoCode,
+            "nothing extractable in the model's answer",
+        )),
+        (None, Some(_)) => None,
+    };
+    let program = match r.code() {
+        Some(code) => problem.program_for(&code),
+        None => crate::sandbox::Program::plain(problem.language, ""),
+    };
+    Job {
+        task_id: problem.id.clone(),
+        model: Some(r.model.clone()),
+        sample_index: r.sample_index,
+        program,
+        limits: limits.for_problem(problem.time_limit),
+        verdict,
+        generation: r.stats(),
+    }
+}
+
+/// One prompt's missing samples for one model.
+struct Work {
+    problem: usize,
+    indices: Vec<usize>,
+}
+
+/// Generates the samples of one prompt and turns them into records.
+fn generate_one(
+    g: &dyn Generator,
+    problem: &Problem,
+    indices: &[usize],
+    sampling: &Sampling,
+) -> Vec<SampleRecord> {
+    let info = g.info();
+    let prepared = prompt::prepare(problem, info.style);
+    let seeds: Vec<u64> = indices
+        .iter()
+        .map(|&i| sampling.seed.wrapping_add(i as u64))
+        .collect();
+    let req = Request {
+        task_id: problem.id.clone(),
+        language: problem.language,
+        prompt: prepared.prompt,
+        n: indices.len(),
+        seeds: seeds.clone(),
+        stop: prepared.stop,
+        halt: prepared.halt,
+        sampling: sampling.clone(),
+    };
+    let results = g.generate(&req);
+    indices
+        .iter()
+        .zip(seeds)
+        .enumerate()
+        .map(|(k, (&index, seed))| {
+            let id = SampleId {
+                task_id: &problem.id,
+                language: problem.language,
+                model: &info.name,
+                sample_index: index,
+                seed,
+                style: info.style,
+            };
+            match results.get(k) {
+                None => SampleRecord::failed(
+                    &id,
+                    &crate::generate::GenError("the backend returned too few samples".into()),
+                ),
+                Some(Err(e)) => SampleRecord::failed(&id, e),
+                Some(Ok(generation)) => {
+                    let mut generation = generation.clone();
+                    let (code, extraction, think) = match generation.preset.take() {
+                        Some(Some(code)) => (Some(code), Extraction::Replayed, None),
+                        Some(None) => (None, Extraction::NoCode, None),
+                        None => {
+                            let c = prompt::code_from(problem, info.style, &generation.text);
+                            (c.code, c.extraction, c.reasoning)
+                        }
+                    };
+                    let reasoning = generation.reasoning.clone().or(think);
+                    let reasoning_tokens = generation
+                        .reasoning_tokens
+                        .or_else(|| reasoning.as_deref().and_then(|r| g.count_tokens(r)));
+                    SampleRecord::generated(
+                        &id,
+                        generation,
+                        code,
+                        extraction,
+                        reasoning,
+                        reasoning_tokens,
+                    )
+                }
+            }
+        })
+        .collect()
+}
+
+pub fn run(
+    opts: &RunOptions,
+    generators: Vec<Box<dyn Generator>>,
+    sandbox: Arc<Router>,
+    cancel: &Cancel,
+    on_gen: &(dyn Fn(GenEvent) + Sync),
+    on_event: &mut dyn FnMut(Event<'_>),
+) -> Result<ExecOutcome, RunError> {
+    let set = ProblemSet::load(&opts.problems)?;
+    let problems = select(&set, opts);
+    if problems.is_empty() {
+        return Err(RunError::Mismatch(format!(
+            "{}: no problems in the languages asked for ({})",
+            opts.problems.display(),
+            opts.langs
+                .iter()
+                .map(|l| l.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )));
+    }
+    std::fs::create_dir_all(&opts.out).map_err(|e| RunError::Io {
+        path: opts.out.clone(),
+        source: e,
+    })?;
+    let mut languages: Vec<Language> = problems.iter().map(|p| p.language).collect();
+    languages.sort();
+    languages.dedup();
+    let manifest = ExecManifest {
+        kind: "run".into(),
+        passk_version: env!("CARGO_PKG_VERSION").into(),
+        problems: opts.problems.display().to_string(),
+        problems_format: set.format.clone(),
+        problems_sha256: set.sha256.clone(),
+        samples: "samples.jsonl".into(),
+        samples_sha256: String::new(),
+        limits: opts.limits.clone(),
+        deterministic: sandbox.deterministic(),
+        shard: opts.shard,
+        generation: Some(GenerationManifest {
+            models: generators.iter().map(|g| g.info().clone()).collect(),
+            n: opts.n,
+            sampling: opts.sampling.clone(),
+            languages,
+            limit: opts.limit,
+        }),
+    };
+    check_resume(&opts.out, &manifest)?;
+    write_json_atomically(&opts.out.join("manifest.json"), &manifest)?;
+
+    let samples_path = opts.out.join("samples.jsonl");
+    let mut generated: HashMap<SampleKey, SampleRecord> = HashMap::new();
+    results::for_each_line(&samples_path, "sample record", |r: SampleRecord| {
+        generated.insert(r.key(), r);
+    })?;
+    let samples_writer = Mutex::new(ResultsWriter::append_to(&samples_path)?);
+    let (mut writer, done) = ResultsWriter::open(&opts.out.join("results.jsonl"))?;
+
+    let n = opts.n.max(1);
+    let total = generators.len() * problems.len() * n;
+    // Generated before the crash but not executed: straight to execution.
+    let mut pending: Vec<Job> = Vec::new();
+    let mut work: BTreeMap<usize, Vec<Work>> = BTreeMap::new();
+    for (m, g) in generators.iter().enumerate() {
+        let name = &g.info().name;
+        for (pi, p) in problems.iter().enumerate() {
+            let mut missing = Vec::new();
+            for i in 0..n {
+                let key = SampleKey {
+                    task_id: p.id.clone(),
+                    language: p.language,
+                    model: Some(name.clone()),
+                    sample_index: i,
+                };
+                match generated.get(&key) {
+                    Some(r) if !done.contains(&key) => pending.push(job_for(p, r, &opts.limits)),
+                    Some(_) => {}
+                    None => missing.push(i),
+                }
+            }
+            if !missing.is_empty() {
+                work.entry(m).or_default().push(Work {
+                    problem: pi,
+                    indices: missing,
+                });
+            }
+        }
+    }
+    on_event(Event::Started {
+        total,
+        already_done: done.len(),
+    });
+    on_gen(GenEvent::Started {
+        total,
+        already_done: generated.len(),
+    });
+
+    let (tx, rx) = tokio::sync::mpsc::channel::<Job>(64);
+    let mut write_error = None;
+    let mut gen_error: Option<RunError> = None;
+    let all_started = std::thread::scope(|scope| {
+        let (generators, problems, samples_writer) = (&generators, &problems, &samples_writer);
+        let producer = scope.spawn(move || -> Result<(), RunError> {
+            for job in pending {
+                if tx.blocking_send(job).is_err() {
+                    return Ok(());
+                }
+            }
+            for (m, items) in work {
+                let g = generators[m].as_ref();
+                let failed: Mutex<Option<RunError>> = Mutex::new(None);
+                let fail = |e: RunError| {
+                    *failed.lock().expect("error slot") = Some(e);
+                    cancel.cancel();
+                    false
+                };
+                crate::generate::in_parallel(items, g.concurrency(), |w: Work| {
+                    if cancel.is_cancelled() || tx.is_closed() {
+                        return false;
+                    }
+                    let p = &problems[w.problem];
+                    let records = generate_one(g, p, &w.indices, &opts.sampling);
+                    {
+                        let mut sw = samples_writer.lock().expect("samples writer");
+                        for r in &records {
+                            if let Err(e) = sw.append(r) {
+                                return fail(e);
+                            }
+                        }
+                        if let Err(e) = sw.sync() {
+                            return fail(e);
+                        }
+                    }
+                    on_gen(GenEvent::Generated {
+                        model: g.info().name.clone(),
+                        samples: records.len(),
+                    });
+                    records
+                        .iter()
+                        .all(|r| tx.blocking_send(job_for(p, r, &opts.limits)).is_ok())
+                });
+                if let Some(e) = failed.into_inner().expect("error slot") {
+                    return Err(e);
+                }
+                if cancel.is_cancelled() {
+                    break;
+                }
+            }
+            Ok(())
+        });
+        let all_started = execute_jobs(
+            sandbox,
+            Jobs::Channel(rx),
+            opts.workers,
+            &opts.reuse,
+            cancel,
+            record_sink(&mut writer, &mut write_error, on_event),
+        );
+        match producer.join() {
+            Ok(Err(e)) => gen_error = Some(e),
+            Ok(Ok(())) => {}
+            Err(_) => gen_error = Some(RunError::Mismatch("a generation thread panicked".into())),
+        }
+        all_started
+    });
+    finish(
+        &opts.out,
+        total,
+        writer,
+        all_started,
+        cancel,
+        on_event,
+        write_error.or(gen_error),
+    )
+}
