@@ -44,8 +44,10 @@ pub struct RunArgs {
     /// Sampling temperature (0: greedy).
     #[arg(long, default_value_t = 0.0)]
     pub temperature: f32,
+    /// Nucleus sampling: keep the most likely tokens up to this probability mass.
     #[arg(long, default_value_t = 0.95)]
     pub top_p: f32,
+    /// Keep only the K most likely tokens before top-p.
     #[arg(long, default_value_t = 40)]
     pub top_k: i32,
     /// Most tokens generated per sample.
@@ -99,6 +101,27 @@ fn languages(names: &[String]) -> anyhow::Result<Vec<Language>> {
         .collect()
 }
 
+/// The model specs of `--models` (repeatable, comma-separated). A piece that is a URL
+/// continues the `openai:` spec before it (`openai:http://a/v1,http://b/v1#m`).
+pub fn split_models(values: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for piece in values.iter().flat_map(|v| v.split(',')) {
+        let piece = piece.trim();
+        if piece.is_empty() {
+            continue;
+        }
+        let continues = piece.starts_with("http://") || piece.starts_with("https://");
+        match out.last_mut() {
+            Some(last) if continues && last.starts_with("openai:") => {
+                last.push(',');
+                last.push_str(piece);
+            }
+            _ => out.push(piece.to_string()),
+        }
+    }
+    out
+}
+
 fn open_models(args: &RunArgs) -> anyhow::Result<Vec<Box<dyn Generator>>> {
     let config = Config::load(args.config.as_deref())?;
     let defaults = ModelEntry {
@@ -112,7 +135,7 @@ fn open_models(args: &RunArgs) -> anyhow::Result<Vec<Box<dyn Generator>>> {
     };
     let paths = crate::setup::Paths::from_env();
     let mut out: Vec<Box<dyn Generator>> = Vec::new();
-    for m in &args.models {
+    for m in &split_models(&args.models) {
         let g = crate::generate::models::open(m, &config, &defaults, &paths)?;
         if out.iter().any(|o| o.info().name == g.info().name) {
             anyhow::bail!(
@@ -261,4 +284,25 @@ pub fn render_models(s: &Summary) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_models;
+
+    #[test]
+    fn urls_after_an_openai_spec_belong_to_it() {
+        let v = vec![
+            "gemma3-270m,openai:http://a:1/v1,https://b/v1#m".to_string(),
+            "gguf:x.gguf".to_string(),
+        ];
+        assert_eq!(
+            split_models(&v),
+            [
+                "gemma3-270m",
+                "openai:http://a:1/v1,https://b/v1#m",
+                "gguf:x.gguf"
+            ]
+        );
+    }
 }
