@@ -180,6 +180,11 @@ pub fn default_out(prefix: &str) -> PathBuf {
     PathBuf::from("reports").join(format!("{prefix}-{secs}"))
 }
 
+/// clap value parser for a language name or alias (`py`, `c++`, `rs`, …).
+pub fn parse_language(s: &str) -> Result<crate::lang::Language, String> {
+    crate::lang::Language::parse(s).ok_or_else(|| format!("unknown language `{s}`"))
+}
+
 /// Reuse of verdicts, shared by `exec` and `run`.
 #[derive(Args)]
 pub struct ReuseArgs {

@@ -32,7 +32,7 @@ enum ProblemsCommand {
         #[command(flatten)]
         filters: Filters,
         /// Only problems with a reference solution in this language.
-        #[arg(long, value_parser = parse_language)]
+        #[arg(long, value_parser = super::parse_language)]
         lang: Option<Language>,
         /// Only problems with this tag.
         #[arg(long)]
@@ -48,16 +48,12 @@ enum ProblemsCommand {
         #[command(flatten)]
         filters: Filters,
         /// The language to render the prompt in.
-        #[arg(long, default_value = "python", value_parser = parse_language)]
+        #[arg(long, default_value = "python", value_parser = super::parse_language)]
         lang: Language,
         /// Also print the rendered test harness.
         #[arg(long)]
         harness: bool,
     },
-}
-
-fn parse_language(s: &str) -> Result<Language, String> {
-    Language::parse(s).ok_or_else(|| format!("unknown language `{s}`"))
 }
 
 fn load(f: &Filters) -> anyhow::Result<Vec<NativeProblem>> {

@@ -33,8 +33,8 @@ pub struct RunArgs {
     pub suite: PathBuf,
     /// Languages to generate in, comma-separated [default: every language the suite renders
     /// to]
-    #[arg(long, value_delimiter = ',')]
-    pub langs: Vec<String>,
+    #[arg(long, value_delimiter = ',', value_parser = super::parse_language)]
+    pub langs: Vec<Language>,
     /// Only the first N problems of the suite.
     #[arg(long)]
     pub limit: Option<usize>,
@@ -92,13 +92,6 @@ pub struct RunArgs {
     pub reuse: super::ReuseArgs,
     #[command(flatten)]
     pub sandbox: SandboxArgs,
-}
-
-fn languages(names: &[String]) -> anyhow::Result<Vec<Language>> {
-    names
-        .iter()
-        .map(|n| Language::parse(n).ok_or_else(|| anyhow::anyhow!("unknown language `{n}`")))
-        .collect()
 }
 
 /// The model specs of `--models` (repeatable, comma-separated). A piece that is a URL
@@ -163,7 +156,6 @@ pub fn run_cmd(args: RunArgs) -> anyhow::Result<i32> {
             args.n, args.n
         );
     }
-    let langs = languages(&args.langs)?;
     if crate::grade::routing::is_routing_suite(&args.suite) {
         let generators = open_models(&args)?;
         return super::routing::run(&args, generators, sampling);
@@ -172,7 +164,7 @@ pub fn run_cmd(args: RunArgs) -> anyhow::Result<i32> {
     let generators = open_models(&args)?;
     let opts = RunOptions {
         problems: args.suite.clone(),
-        langs,
+        langs: args.langs.clone(),
         limit: args.limit,
         n: args.n,
         sampling,

@@ -36,7 +36,7 @@ pub struct SelfcheckArgs {
     #[arg(long)]
     pub multipl_e: Option<PathBuf>,
     /// Only these languages in the MultiPL-E check (comma-separated: rust,go,java or rs,…).
-    #[arg(long, value_delimiter = ',', value_parser = parse_language)]
+    #[arg(long, value_delimiter = ',', value_parser = super::parse_language)]
     pub langs: Vec<crate::lang::Language>,
     /// Print the reports as JSON.
     #[arg(long)]
@@ -137,10 +137,6 @@ pub fn run(args: SelfcheckArgs) -> anyhow::Result<i32> {
         return Ok(exit_codes::SELFCHECK_FAILED);
     }
     Ok(exit_codes::SUCCESS)
-}
-
-fn parse_language(s: &str) -> Result<crate::lang::Language, String> {
-    crate::lang::Language::parse(s).ok_or_else(|| format!("unknown language `{s}`"))
 }
 
 pub fn render(r: &SetReport) -> String {

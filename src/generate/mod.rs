@@ -102,6 +102,23 @@ pub struct Generation {
     pub finish: Finish,
 }
 
+impl Generation {
+    /// A generation with no text and no costs.
+    pub fn empty() -> Generation {
+        Generation {
+            text: String::new(),
+            preset: None,
+            prompt_tokens: 0,
+            completion_tokens: 0,
+            reasoning_tokens: None,
+            reasoning: None,
+            latency_ms: 0.0,
+            ttft_ms: None,
+            finish: Finish::Stop,
+        }
+    }
+}
+
 /// A sample that could not be generated: a harness fault (`generation_error`), never a
 /// model failure.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

@@ -40,16 +40,39 @@ const PYTHON_STOPS: [&str; 6] = [
     "\nassert",
 ];
 
-/// The completion-style stops of a language whose prompt ends at a function's opening
-/// line: (drop, keep-and-halt, text appended after the cut).
-fn language_stops(language: Language) -> (Vec<String>, Vec<(String, usize)>, &'static str) {
+/// Where a completion ends: stops whose text is dropped, stops that are kept and halt
+/// (a closing `}` or `end`), and what is appended after a kept stop (Java/C# close the class).
+struct Stops {
+    stop: Vec<String>,
+    halt: Vec<(String, usize)>,
+    closer: &'static str,
+}
+
+/// The completion-style stops of `problem`: MultiPL-E's own stop tokens, else those of a
+/// language whose prompt ends at a function's opening line.
+fn stops(problem: &Problem) -> Stops {
     use Language::*;
-    let keep = |s: &str| vec![(s.to_string(), s.len())];
-    match language {
-        Python => (PYTHON_STOPS.map(String::from).to_vec(), vec![], ""),
-        Java | CSharp => (vec![], keep("\n    }"), "\n}\n"),
-        Ruby | Lua | Elixir | Julia => (vec![], keep("\nend"), "\n"),
-        _ => (vec![], keep("\n}"), "\n"),
+    if let Assembly::MultiplE { stop_tokens, .. } = &problem.assembly {
+        return Stops {
+            stop: stop_tokens.clone(),
+            halt: vec![],
+            closer: "",
+        };
+    }
+    let keep = |s: &str, closer| Stops {
+        stop: vec![],
+        halt: vec![(s.to_string(), s.len())],
+        closer,
+    };
+    match problem.language {
+        Python => Stops {
+            stop: PYTHON_STOPS.map(String::from).to_vec(),
+            halt: vec![],
+            closer: "",
+        },
+        Java | CSharp => keep("\n    }", "\n}\n"),
+        Ruby | Lua | Elixir | Julia => keep("\nend", "\n"),
+        _ => keep("\n}", "\n"),
     }
 }
 
@@ -66,10 +89,7 @@ fn tag(language: Language) -> &'static str {
 /// The prompt for `problem` in `style`.
 pub fn prepare(problem: &Problem, style: Style) -> Prepared {
     let language = problem.language;
-    let (stop, halt, _) = match &problem.assembly {
-        Assembly::MultiplE { stop_tokens, .. } => (stop_tokens.clone(), vec![], ""),
-        _ => language_stops(language),
-    };
+    let Stops { stop, halt, .. } = stops(problem);
     let prompt_is_code = !matches!(problem.assembly, Assembly::Mbpp { .. });
     match style {
         Style::Completion => {
@@ -189,18 +209,14 @@ pub fn code_from(problem: &Problem, style: Style, text: &str) -> Coded {
     let language = problem.language;
     let (code, extraction) = match style {
         Style::Completion => {
-            let (_, halt, closer) = match &problem.assembly {
-                Assembly::MultiplE { .. } => (vec![], vec![], ""),
-                _ => language_stops(language),
-            };
-            let mut stops: Vec<(String, usize)> = prepare(problem, style)
-                .stop
+            let Stops { stop, halt, closer } = stops(problem);
+            let all: Vec<(String, usize)> = stop
                 .into_iter()
                 .map(|s| (s, 0))
+                .chain(halt.iter().cloned())
                 .collect();
-            stops.extend(halt.iter().cloned());
-            let mut c = extract::cut(&answer, &stops);
-            if !halt.is_empty() && halt.iter().any(|(h, _)| c.ends_with(h.as_str())) {
+            let mut c = extract::cut(&answer, &all);
+            if halt.iter().any(|(h, _)| c.ends_with(h.as_str())) {
                 c.push_str(closer);
             }
             let code = match &problem.assembly {

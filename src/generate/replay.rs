@@ -12,7 +12,7 @@ use std::sync::Mutex;
 use serde_json::Value;
 
 use super::prompt::Style;
-use super::{Finish, GenError, Generation, Generator, ModelInfo, Request};
+use super::{GenError, Generation, Generator, ModelInfo, Request};
 use crate::errors::InputError;
 use crate::lang::Language;
 use crate::problem::Code;
@@ -131,22 +131,5 @@ impl Generator for ReplayGenerator {
                 }
             })
             .collect()
-    }
-}
-
-impl Generation {
-    /// A generation with no text and no costs.
-    pub fn empty() -> Generation {
-        Generation {
-            text: String::new(),
-            preset: None,
-            prompt_tokens: 0,
-            completion_tokens: 0,
-            reasoning_tokens: None,
-            reasoning: None,
-            latency_ms: 0.0,
-            ttft_ms: None,
-            finish: Finish::Stop,
-        }
     }
 }

@@ -96,9 +96,19 @@ struct Tally {
     syntax: (usize, usize),
     /// (samples of compiled languages, of which compile errors).
     compiled: (usize, usize),
-    /// Sums over generated samples: count, prompt, completion, reasoning tokens, latency,
-    /// (ttft count, ttft sum).
-    generated: (usize, f64, f64, f64, f64, (usize, f64)),
+    /// Sums over the samples passk generated.
+    generated: GenSums,
+}
+
+#[derive(Default)]
+struct GenSums {
+    samples: usize,
+    prompt_tokens: f64,
+    completion_tokens: f64,
+    reasoning_tokens: f64,
+    latency_ms: f64,
+    /// Samples that reported a time to first token, and its sum.
+    ttft: (usize, f64),
 }
 
 impl Tally {
@@ -128,20 +138,27 @@ impl Tally {
         }
         if let Some(g) = &r.generation {
             let t = &mut self.generated;
-            t.0 += 1;
-            t.1 += f64::from(g.prompt_tokens);
-            t.2 += f64::from(g.completion_tokens);
-            t.3 += f64::from(g.reasoning_tokens.unwrap_or(0));
-            t.4 += g.latency_ms;
+            t.samples += 1;
+            t.prompt_tokens += f64::from(g.prompt_tokens);
+            t.completion_tokens += f64::from(g.completion_tokens);
+            t.reasoning_tokens += f64::from(g.reasoning_tokens.unwrap_or(0));
+            t.latency_ms += g.latency_ms;
             if let Some(ms) = g.ttft_ms {
-                t.5.0 += 1;
-                t.5.1 += ms;
+                t.ttft.0 += 1;
+                t.ttft.1 += ms;
             }
         }
     }
 
     fn efficiency(&self, pass_at_1: Option<f64>) -> Option<Efficiency> {
-        let (n, prompt, completion, reasoning, latency, (nt, ttft)) = self.generated;
+        let GenSums {
+            samples: n,
+            prompt_tokens: prompt,
+            completion_tokens: completion,
+            reasoning_tokens: reasoning,
+            latency_ms: latency,
+            ttft: (nt, ttft),
+        } = self.generated;
         if n == 0 {
             return None;
         }

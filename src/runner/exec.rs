@@ -174,19 +174,23 @@ fn manifest_for(
     })
 }
 
-/// Refuses to resume into a directory made from other inputs or limits.
-fn check_resume(out: &Path, manifest: &ExecManifest) -> Result<(), RunError> {
+/// Refuses to resume into a directory made from other inputs, limits or (`passk run`)
+/// models and sampling.
+pub(super) fn check_resume(out: &Path, manifest: &ExecManifest) -> Result<(), RunError> {
     if !out.join("manifest.json").exists() {
         return Ok(());
     }
     let old: ExecManifest = read_run_file(out, "manifest.json")?;
     let differs = |what: &str| {
         Err(RunError::Mismatch(format!(
-            "{} holds a run with different {what}; resume needs the same inputs and limits \
-             (choose another --out to start a new run)",
+            "{} holds a run with different {what}; resume needs the same inputs, models, \
+             sampling and limits (choose another --out to start a new run)",
             out.display()
         )))
     };
+    if old.kind != manifest.kind {
+        return differs(&format!("kind (it was made by `passk {}`)", old.kind));
+    }
     if old.problems_sha256 != manifest.problems_sha256 {
         return differs("problems");
     }
@@ -199,7 +203,14 @@ fn check_resume(out: &Path, manifest: &ExecManifest) -> Result<(), RunError> {
     if old.shard != manifest.shard {
         return differs("--shard");
     }
-    Ok(())
+    match (&old.generation, &manifest.generation) {
+        (None, None) => Ok(()),
+        (Some(a), Some(b)) => match a.difference(b) {
+            Some(what) => differs(what),
+            None => Ok(()),
+        },
+        _ => differs("generation settings"),
+    }
 }
 
 pub fn run_exec(

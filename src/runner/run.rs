@@ -5,13 +5,13 @@
 //! resumes: generated samples are not generated again, executed ones not executed again.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
 
 use super::exec::{
-    ExecManifest, ExecOutcome, finish, read_run_file, record_sink, write_json_atomically,
+    ExecManifest, ExecOutcome, check_resume, finish, record_sink, write_json_atomically,
 };
 use super::results::{self, ResultsWriter, SampleKey};
 use super::samples::{SampleId, SampleRecord};
@@ -53,6 +53,33 @@ pub struct GenerationManifest {
     pub limit: Option<usize>,
 }
 
+impl GenerationManifest {
+    /// What `other` generates differently, if anything (a resume needs none).
+    pub fn difference(&self, other: &GenerationManifest) -> Option<&'static str> {
+        let ids = |g: &GenerationManifest| {
+            g.models
+                .iter()
+                .map(|m| {
+                    (
+                        m.name.clone(),
+                        m.spec.clone(),
+                        m.file_sha256.clone(),
+                        m.style,
+                    )
+                })
+                .collect::<Vec<_>>()
+        };
+        if ids(self) != ids(other) {
+            return Some("models");
+        }
+        let same = self.n == other.n
+            && self.sampling == other.sampling
+            && self.languages == other.languages
+            && self.limit == other.limit;
+        (!same).then_some("sampling settings (-n, --temperature, --langs, --limit …)")
+    }
+}
+
 /// Generation progress, reported from the generation threads.
 #[derive(Debug, Clone)]
 pub enum GenEvent {
@@ -86,58 +113,10 @@ pub fn select(set: &ProblemSet, opts: &RunOptions) -> Vec<Problem> {
         .collect()
 }
 
-fn check_resume(out: &Path, manifest: &ExecManifest) -> Result<(), RunError> {
-    if !out.join("manifest.json").exists() {
-        return Ok(());
-    }
-    let old: ExecManifest = read_run_file(out, "manifest.json")?;
-    let differs = |what: &str| {
-        Err(RunError::Mismatch(format!(
-            "{} holds a run with different {what}; resume needs the same problems, models, \
-             sampling and limits (choose another --out to start a new run)",
-            out.display()
-        )))
-    };
-    if old.kind != "run" {
-        return differs("kind (it was made by `passk exec`)");
-    }
-    if old.problems_sha256 != manifest.problems_sha256 {
-        return differs("problems");
-    }
-    if old.limits != manifest.limits || old.deterministic != manifest.deterministic {
-        return differs("limits");
-    }
-    if old.shard != manifest.shard {
-        return differs("--shard");
-    }
-    let (Some(a), Some(b)) = (&old.generation, &manifest.generation) else {
-        return differs("generation settings");
-    };
-    let ids = |g: &GenerationManifest| {
-        g.models
-            .iter()
-            .map(|m| {
-                (
-                    m.name.clone(),
-                    m.spec.clone(),
-                    m.file_sha256.clone(),
-                    m.style,
-                )
-            })
-            .collect::<Vec<_>>()
-    };
-    if ids(a) != ids(b) {
-        return differs("models");
-    }
-    if a.n != b.n || a.sampling != b.sampling || a.languages != b.languages || a.limit != b.limit {
-        return differs("sampling settings (-n, --temperature, --langs, --limit …)");
-    }
-    Ok(())
-}
-
 /// Turns a sample into its execution job.
 fn job_for(problem: &Problem, r: &SampleRecord, limits: &Limits) -> Job {
-    let verdict = match (&r.error, r.code()) {
+    let code = r.code();
+    let verdict = match (&r.error, &code) {
         (Some(e), _) => Some(Execution::verdict(Outcome::GenerationError, e.clone())),
         (None, None) => Some(Execution::verdict(
             Outcome::NoCode,
@@ -145,8 +124,8 @@ fn job_for(problem: &Problem, r: &SampleRecord, limits: &Limits) -> Job {
         )),
         (None, Some(_)) => None,
     };
-    let program = match r.code() {
-        Some(code) => problem.program_for(&code),
+    let program = match &code {
+        Some(code) => problem.program_for(code),
         None => crate::sandbox::Program::plain(problem.language, ""),
     };
     Job {
@@ -189,12 +168,11 @@ fn generate_one(
         halt: prepared.halt,
         sampling: sampling.clone(),
     };
-    let results = g.generate(&req);
+    let mut results = g.generate(&req).into_iter();
     indices
         .iter()
         .zip(seeds)
-        .enumerate()
-        .map(|(k, (&index, seed))| {
+        .map(|(&index, seed)| {
             let id = SampleId {
                 task_id: &problem.id,
                 language: problem.language,
@@ -203,14 +181,13 @@ fn generate_one(
                 seed,
                 style: info.style,
             };
-            match results.get(k) {
+            match results.next() {
                 None => SampleRecord::failed(
                     &id,
                     &crate::generate::GenError("the backend returned too few samples".into()),
                 ),
-                Some(Err(e)) => SampleRecord::failed(&id, e),
-                Some(Ok(generation)) => {
-                    let mut generation = generation.clone();
+                Some(Err(e)) => SampleRecord::failed(&id, &e),
+                Some(Ok(mut generation)) => {
                     let (code, extraction, think) = match generation.preset.take() {
                         Some(Some(code)) => (Some(code), Extraction::Replayed, None),
                         Some(None) => (None, Extraction::NoCode, None),
