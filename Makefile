@@ -31,7 +31,8 @@ run: setup
 
 test: setup-langs
 	cargo test --release
-	$(PASSK) selfcheck --datasets $(DATASETS) --suite problems/core
+	$(PASSK) selfcheck --datasets $(DATASETS) --suite problems/core --suite problems/io
+	$(PASSK) selfcheck --sandbox process --suite problems/core --suite problems/io
 
 deps:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \

@@ -11,6 +11,18 @@
     };
   }
 })();
+if (typeof globalThis.process === 'undefined') {
+  globalThis.process = {
+    argv: ['qjs', 'main.js'],
+    env: {},
+    stdout: { write: (s) => (std.out.puts(String(s)), true) },
+    stderr: { write: (s) => (std.err.puts(String(s)), true) },
+    exit: (code) => {
+      std.out.flush();
+      std.exit(code === undefined ? 0 : code);
+    },
+  };
+}
 globalThis.require = (function () {
   class AssertionError extends Error {
     constructor(message) {
@@ -76,9 +88,21 @@ globalThis.require = (function () {
   const strict = make(true);
   loose.strict = strict;
   strict.strict = strict;
+  // Full programs read standard input the Node way: fs.readFileSync(0) or '/dev/stdin'.
+  let input = null;
+  const fs = {
+    readFileSync(file, options) {
+      if (file !== 0 && file !== '/dev/stdin') {
+        throw new Error(`ENOENT: no such file or directory, open '${file}' (the WASM guest can read only standard input)`);
+      }
+      if (input === null) input = std.in.readAsString();
+      return input;
+    },
+  };
   return function require(name) {
     if (name === 'assert' || name === 'node:assert') return loose;
     if (name === 'assert/strict' || name === 'node:assert/strict') return strict;
-    throw new Error(`Cannot find module '${name}': the WASM JavaScript guest provides only node:assert (use --sandbox process for Node.js)`);
+    if (name === 'fs' || name === 'node:fs') return fs;
+    throw new Error(`Cannot find module '${name}': the WASM JavaScript guest provides only node:assert and fs.readFileSync of standard input (use --sandbox process for Node.js)`);
   };
 })();

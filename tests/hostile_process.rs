@@ -6,6 +6,8 @@
 //! received by the listener, no host file written, nothing left running, no false pass and
 //! no harness fault.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::PathBuf;
@@ -14,7 +16,7 @@ use std::time::{Duration, Instant};
 
 use passk::lang::Language;
 use passk::outcome::Outcome;
-use passk::sandbox::process::{ProcessOptions, ProcessSandbox};
+use passk::sandbox::process::ProcessSandbox;
 use passk::sandbox::{Execution, Limits, Program, Sandbox};
 
 struct Fixture {
@@ -415,14 +417,7 @@ kill -STOP $$
 };
 
 fn sandbox() -> Arc<ProcessSandbox> {
-    Arc::new(
-        ProcessSandbox::new(ProcessOptions {
-            supervisor: PathBuf::from(env!("CARGO_BIN_EXE_passk")),
-            unsafe_no_isolation: false,
-            deterministic: false,
-        })
-        .expect("bubblewrap works here (make test installs it)"),
-    )
+    common::process_sandbox()
 }
 
 fn limits(language: Language) -> Limits {

@@ -7,7 +7,7 @@ use clap::{Args, Subcommand};
 use crate::exit_codes;
 use crate::lang::Language;
 use crate::lang::render;
-use crate::problem::native::{Difficulty, NativeProblem, read_suite};
+use crate::problem::native::{Difficulty, Entry, read_suite};
 
 #[derive(Args)]
 pub struct ProblemsArgs {
@@ -56,7 +56,7 @@ enum ProblemsCommand {
     },
 }
 
-fn load(f: &Filters) -> anyhow::Result<Vec<NativeProblem>> {
+fn load(f: &Filters) -> anyhow::Result<Vec<Entry>> {
     let mut out = Vec::new();
     let mut dirs: Vec<PathBuf> = match &f.suite {
         Some(s) => vec![f.root.join(s)],
@@ -64,6 +64,8 @@ fn load(f: &Filters) -> anyhow::Result<Vec<NativeProblem>> {
             .map_err(|e| anyhow::anyhow!("{}: {e} (pass --root)", f.root.display()))?
             .flatten()
             .map(|e| e.path())
+            // Routing suites hold labelled requests, not problems.
+            .filter(|p| !crate::grade::routing::is_routing_suite(p))
             .filter(|p| {
                 std::fs::read_dir(p).is_ok_and(|mut d| {
                     d.any(|e| e.is_ok_and(|e| e.path().extension().is_some_and(|x| x == "toml")))
@@ -73,7 +75,7 @@ fn load(f: &Filters) -> anyhow::Result<Vec<NativeProblem>> {
     };
     dirs.sort();
     for d in dirs {
-        out.extend(read_suite(&d)?);
+        out.extend(read_suite(&d)?.entries);
     }
     Ok(out)
 }
@@ -100,20 +102,20 @@ pub fn run(args: ProblemsArgs) -> anyhow::Result<i32> {
             );
             let mut shown = 0;
             for p in &problems {
-                if lang.is_some_and(|l| !p.reference.contains_key(&l))
-                    || tag.as_ref().is_some_and(|t| !p.tags.contains(t))
-                    || difficulty.is_some_and(|d| d != p.difficulty)
+                if lang.is_some_and(|l| !p.reference().contains_key(&l))
+                    || tag.as_ref().is_some_and(|t| !p.tags().contains(t))
+                    || difficulty.is_some_and(|d| d != p.difficulty())
                 {
                     continue;
                 }
                 shown += 1;
-                let refs: Vec<&str> = p.reference.keys().map(|l| l.as_str()).collect();
+                let refs: Vec<&str> = p.reference().keys().map(|l| l.as_str()).collect();
                 println!(
                     "{:<34} {:<7} {:>5}  {:<24} {}",
-                    p.id,
-                    format!("{:?}", p.difficulty).to_lowercase(),
-                    p.tests.len(),
-                    p.tags.join(","),
+                    p.id(),
+                    format!("{:?}", p.difficulty()).to_lowercase(),
+                    p.test_count(),
+                    p.tags().join(","),
                     refs.join(",")
                 );
             }
@@ -126,11 +128,32 @@ pub fn run(args: ProblemsArgs) -> anyhow::Result<i32> {
             harness,
         } => {
             let problems = load(&filters)?;
-            let Some(p) = problems.iter().find(|p| p.id == id) else {
+            let Some(entry) = problems.iter().find(|p| p.id() == id) else {
                 anyhow::bail!(
                     "no problem `{id}` under {} (see `passk problems list`)",
                     filters.root.display()
                 );
+            };
+            let p = match entry {
+                Entry::Function(p) => p,
+                Entry::Program(p) => {
+                    println!("# {} — {}\n", p.id, p.title);
+                    println!(
+                        "difficulty {:?}, tags {}, {} tests, output compared {:?}\n",
+                        p.difficulty,
+                        p.tags.join(", "),
+                        p.tests.len(),
+                        p.compare
+                    );
+                    println!("{}", crate::problem::io::prompt(p, lang));
+                    if harness {
+                        for (i, t) in p.tests.iter().enumerate() {
+                            println!("\n---- test {i} input ----\n{}", t.input.trim_end());
+                            println!("---- test {i} output ----\n{}", t.output.trim_end());
+                        }
+                    }
+                    return Ok(exit_codes::SUCCESS);
+                }
             };
             let Some(r) = render::get(lang) else {
                 let known: Vec<&str> = render::all()

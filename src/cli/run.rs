@@ -26,9 +26,9 @@ pub struct RunArgs {
         default_value = "gemma3-270m,qwen2.5-coder-0.5b"
     )]
     pub models: Vec<String>,
-    /// What to solve: a folder of passk's TOML problems (`problems/core`), the routing
-    /// suite (`problems/routing`), or a problems file (HumanEval, MBPP, MultiPL-E,
-    /// HumanEval-X).
+    /// What to solve: a folder of passk's TOML problems (`problems/core` functions,
+    /// `problems/io` full stdin/stdout programs), the routing suite (`problems/routing`),
+    /// or a problems file (HumanEval, MBPP, MultiPL-E, HumanEval-X).
     #[arg(long, default_value = "problems/core", visible_alias = "problems")]
     pub suite: PathBuf,
     /// Languages to generate in, comma-separated [default: every language the suite renders

@@ -26,8 +26,9 @@ pub struct SelfcheckArgs {
     /// A sanitized MBPP JSON file to check.
     #[arg(long)]
     pub mbpp_sanitized: Vec<PathBuf>,
-    /// A folder of passk's own problems (e.g. problems/core): references pass and stubs
-    /// fail in every language passk renders.
+    /// A folder of passk's own problems (e.g. problems/core, problems/io; repeatable):
+    /// references pass and stubs (for I/O problems, a program that prints nothing) fail
+    /// in every language passk renders.
     #[arg(long)]
     pub suite: Vec<PathBuf>,
     /// A MultiPL-E folder (humaneval-<lang>-reworded.jsonl.gz files): hand-written correct

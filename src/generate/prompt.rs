@@ -59,6 +59,14 @@ fn stops(problem: &Problem) -> Stops {
             closer: "",
         };
     }
+    // A full program has no natural end a stop string could mark but a closing fence.
+    if let Assembly::Io { .. } = &problem.assembly {
+        return Stops {
+            stop: vec!["\n```".into()],
+            halt: vec![],
+            closer: "",
+        };
+    }
     let keep = |s: &str, closer| Stops {
         stop: vec![],
         halt: vec![(s.to_string(), s.len())],
@@ -86,18 +94,43 @@ fn tag(language: Language) -> &'static str {
     }
 }
 
+/// A task text as line comments in `language`.
+fn task_comment(language: Language, text: &str) -> String {
+    use Language::*;
+    let mark = match language {
+        Python | Ruby | Perl | R | Julia | Elixir | Shell => "#",
+        Lua | Haskell => "--",
+        Racket => ";;",
+        _ => "//",
+    };
+    let mut out = String::new();
+    for line in text.trim().lines() {
+        out.push_str(mark);
+        if !line.is_empty() {
+            out.push(' ');
+            out.push_str(line);
+        }
+        out.push('\n');
+    }
+    out
+}
+
 /// The prompt for `problem` in `style`.
 pub fn prepare(problem: &Problem, style: Style) -> Prepared {
     let language = problem.language;
     let Stops { stop, halt, .. } = stops(problem);
-    let prompt_is_code = !matches!(problem.assembly, Assembly::Mbpp { .. });
+    let prompt_is_code = !matches!(
+        problem.assembly,
+        Assembly::Mbpp { .. } | Assembly::Io { .. }
+    );
     match style {
         Style::Completion => {
-            let text = if prompt_is_code {
-                problem.prompt.clone()
-            } else {
+            let text = match &problem.assembly {
+                _ if prompt_is_code => problem.prompt.clone(),
+                // A full program's task: a comment at the top of the file, the code follows.
+                Assembly::Io { .. } => task_comment(language, &problem.prompt),
                 // MBPP's prompt is a task text: shown as a docstring, the code follows.
-                format!("\"\"\"\n{}\n\"\"\"\n", problem.prompt.trim())
+                _ => format!("\"\"\"\n{}\n\"\"\"\n", problem.prompt.trim()),
             };
             Prepared {
                 prompt: PromptText::Text(text),
@@ -220,7 +253,7 @@ pub fn code_from(problem: &Problem, style: Style, text: &str) -> Coded {
                 c.push_str(closer);
             }
             let code = match &problem.assembly {
-                Assembly::Mbpp { .. } => Code::Solution(c),
+                Assembly::Mbpp { .. } | Assembly::Io { .. } => Code::Solution(c),
                 _ => Code::Completion(c),
             };
             (Some(code), Extraction::Completion)
@@ -229,7 +262,7 @@ pub fn code_from(problem: &Problem, style: Style, text: &str) -> Coded {
             (Some(c), how) => {
                 let code = match &problem.assembly {
                     Assembly::MultiplE { .. } => Code::Completion(as_continuation(problem, &c)),
-                    Assembly::Mbpp { .. } => Code::Solution(c),
+                    Assembly::Mbpp { .. } | Assembly::Io { .. } => Code::Solution(c),
                     _ => Code::Solution(complete_solution(problem, &c)),
                 };
                 (Some(code), how)
@@ -305,5 +338,33 @@ mod tests {
         let none = code_from(&java, Style::Instruct, "<think>hmm</think>I don't know.");
         assert_eq!((none.code, none.extraction), (None, Extraction::NoCode));
         assert_eq!(none.reasoning.as_deref(), Some("hmm"));
+    }
+
+    #[test]
+    fn full_programs_are_asked_for_whole_and_kept_whole() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("problems/io");
+        let set = ProblemSet::load(&dir).unwrap();
+        let go = set.find("io/column-sums", Some(Language::Go)).unwrap();
+        let p = prepare(go, Style::Instruct);
+        let PromptText::Chat(m) = p.prompt else {
+            panic!("instruct is a chat")
+        };
+        insta::assert_snapshot!(m[1].content);
+        let answer = "```go\npackage main\n\nfunc main() {}\n```";
+        let c = code_from(go, Style::Instruct, answer);
+        assert_eq!(
+            c.code,
+            Some(Code::Solution("package main\n\nfunc main() {}".into()))
+        );
+        // Completion style: the task as comments, the continuation is the whole program.
+        let py = set.find("io/column-sums", Some(Language::Python)).unwrap();
+        let p = prepare(py, Style::Completion);
+        let PromptText::Text(t) = p.prompt else {
+            panic!("completion is text")
+        };
+        assert!(t.starts_with("# Column sums\n#\n# The first line"), "{t}");
+        assert_eq!(p.stop, vec!["\n```".to_string()]);
+        let c = code_from(py, Style::Completion, "import sys\nprint(1)\n```\nmore");
+        assert_eq!(c.code, Some(Code::Solution("import sys\nprint(1)".into())));
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod humaneval;
 pub mod humaneval_x;
+pub mod io;
 pub mod jsonl;
 pub mod mbpp;
 pub mod multipl_e;
@@ -42,11 +43,35 @@ pub enum Assembly {
     Native {
         problem: std::sync::Arc<native::NativeProblem>,
     },
+    /// passk's I/O problems: the solution is a whole program, run once per input; its
+    /// outputs are judged on the host.
+    Io {
+        check: std::sync::Arc<Expect>,
+        inputs: std::sync::Arc<Vec<String>>,
+    },
     /// `prompt + completion (cut at the first stop token) + "\n" + tests` (MultiPL-E).
     MultiplE {
         tests: String,
         stop_tokens: Vec<String>,
     },
+}
+
+/// What the host checks after a run of one of passk's own problems.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Expect {
+    /// The typed results a rendered harness printed.
+    Returns(native::Expectations),
+    /// A full program's output for each input.
+    Output(io::OutputCheck),
+}
+
+impl Expect {
+    pub fn judge(&self, e: crate::sandbox::Execution) -> crate::sandbox::Execution {
+        match self {
+            Expect::Returns(x) => x.judge(e),
+            Expect::Output(x) => x.judge(e),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -87,7 +112,7 @@ impl Problem {
             (Code::Completion(c), Assembly::MultiplE { stop_tokens, .. }) => {
                 format!("{}{}", self.prompt, multipl_e::truncate(c, stop_tokens))
             }
-            (Code::Completion(c), Assembly::Mbpp { .. }) => c.clone(),
+            (Code::Completion(c), Assembly::Mbpp { .. } | Assembly::Io { .. }) => c.clone(),
             (Code::Solution(s), _) => s.clone(),
         }
     }
@@ -153,7 +178,19 @@ impl Problem {
                     guard: None,
                     fail_on_stderr: false,
                     variant: Some("native"),
-                    expect: Some(std::sync::Arc::new(expect)),
+                    expect: Some(std::sync::Arc::new(Expect::Returns(expect))),
+                    inputs: None,
+                };
+            }
+            Assembly::Io { check, inputs } => {
+                return Program {
+                    language: self.language,
+                    source: solution,
+                    guard: None,
+                    fail_on_stderr: false,
+                    variant: Some("program"),
+                    expect: Some(check.clone()),
+                    inputs: Some(inputs.clone()),
                 };
             }
         };
@@ -168,6 +205,7 @@ impl Problem {
             fail_on_stderr: humaneval_x && self.language == Language::JavaScript,
             variant: humaneval_x.then_some("humaneval-x"),
             expect: None,
+            inputs: None,
         }
     }
 
@@ -177,7 +215,9 @@ impl Problem {
             Assembly::HumanEval { .. }
             | Assembly::MultiplE { .. }
             | Assembly::HumanEvalX { .. } => Code::Completion(r),
-            Assembly::Mbpp { .. } | Assembly::Native { .. } => Code::Solution(r),
+            Assembly::Mbpp { .. } | Assembly::Native { .. } | Assembly::Io { .. } => {
+                Code::Solution(r)
+            }
         })
     }
 }
@@ -263,9 +303,14 @@ impl ProblemSet {
     /// passk's own TOML problems (a suite), rendered in every language passk can render.
     pub fn load(path: &Path) -> Result<ProblemSet, InputError> {
         if path.is_dir() {
-            let natives = native::read_suite(path)?;
+            let suite = native::read_suite(path)?;
             let sha256 = native::suite_hash(path)?;
-            let problems = native::render_suite(&natives, &[]);
+            let mut problems = native::render_suite(&suite.functions(), &[]);
+            let languages: Vec<Language> = crate::lang::render::all()
+                .iter()
+                .map(|r| r.language())
+                .collect();
+            problems.extend(io::render_suite(&suite.programs(), &languages));
             return Ok(ProblemSet::new(problems, "native", sha256));
         }
         let sha256 = crate::setup::paths::sha256_file(path).map_err(|e| InputError::Io {

@@ -15,6 +15,7 @@ use std::sync::Arc;
 use serde::Deserialize;
 use serde_json::Value;
 
+use super::io::IoProblem;
 use crate::errors::InputError;
 use crate::lang::Language;
 use crate::lang::render;
@@ -106,27 +107,133 @@ pub struct NativeProblem {
     pub reference: BTreeMap<Language, String>,
 }
 
-fn field_error(path: &Path, field: &str, message: impl std::fmt::Display) -> InputError {
+pub(crate) fn field_error(path: &Path, field: &str, message: impl std::fmt::Display) -> InputError {
     InputError::Format {
         path: path.to_path_buf(),
         message: format!("{field}: {message}"),
     }
 }
 
-/// Reads one problem file.
-pub fn read_problem(path: &Path, suite: &str) -> Result<NativeProblem, InputError> {
+/// A problem of a suite: a typed function, or a full program judged by its output.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Entry {
+    Function(NativeProblem),
+    Program(IoProblem),
+}
+
+impl Entry {
+    pub fn id(&self) -> &str {
+        match self {
+            Entry::Function(p) => &p.id,
+            Entry::Program(p) => &p.id,
+        }
+    }
+    pub fn difficulty(&self) -> Difficulty {
+        match self {
+            Entry::Function(p) => p.difficulty,
+            Entry::Program(p) => p.difficulty,
+        }
+    }
+    pub fn tags(&self) -> &[String] {
+        match self {
+            Entry::Function(p) => &p.tags,
+            Entry::Program(p) => &p.tags,
+        }
+    }
+    pub fn test_count(&self) -> usize {
+        match self {
+            Entry::Function(p) => p.tests.len(),
+            Entry::Program(p) => p.tests.len(),
+        }
+    }
+    pub fn reference(&self) -> &BTreeMap<Language, String> {
+        match self {
+            Entry::Function(p) => &p.reference,
+            Entry::Program(p) => &p.reference,
+        }
+    }
+}
+
+/// The problems of a suite folder, sorted by id.
+#[derive(Debug, Clone, Default)]
+pub struct Suite {
+    pub entries: Vec<Entry>,
+}
+
+impl Suite {
+    pub fn functions(&self) -> Vec<NativeProblem> {
+        self.entries
+            .iter()
+            .filter_map(|e| match e {
+                Entry::Function(p) => Some(p.clone()),
+                Entry::Program(_) => None,
+            })
+            .collect()
+    }
+    pub fn programs(&self) -> Vec<IoProblem> {
+        self.entries
+            .iter()
+            .filter_map(|e| match e {
+                Entry::Program(p) => Some(p.clone()),
+                Entry::Function(_) => None,
+            })
+            .collect()
+    }
+}
+
+/// Reads one problem file: an I/O problem when it says how output is compared (`compare`)
+/// or its tests have an `input`, else a typed function problem.
+pub fn read_entry(path: &Path, suite: &str) -> Result<Entry, InputError> {
     let text = std::fs::read_to_string(path).map_err(|e| InputError::Io {
         path: path.to_path_buf(),
         source: e,
     })?;
-    let raw: RawProblem = toml::from_str(&text).map_err(|e| InputError::Format {
+    let table: toml::Table = toml::from_str(&text).map_err(|e| InputError::Format {
         path: path.to_path_buf(),
         message: e.to_string(),
     })?;
+    let first_test_has_input = table
+        .get("tests")
+        .and_then(|t| t.as_array())
+        .and_then(|a| a.first())
+        .and_then(|t| t.as_table())
+        .is_some_and(|t| t.contains_key("input"));
+    if table.contains_key("compare") || first_test_has_input {
+        super::io::read_problem(path, &text, suite).map(Entry::Program)
+    } else {
+        read_problem(path, &text, suite).map(Entry::Function)
+    }
+}
+
+/// `<suite>/<file stem>`: a problem's id.
+pub(crate) fn problem_id(path: &Path, suite: &str) -> String {
     let stem = path
         .file_stem()
         .and_then(|s| s.to_str())
         .unwrap_or("problem");
+    format!("{suite}/{stem}")
+}
+
+/// The `[reference]` table, keyed by language.
+pub(crate) fn references(
+    path: &Path,
+    raw: BTreeMap<String, String>,
+) -> Result<BTreeMap<Language, String>, InputError> {
+    let mut reference = BTreeMap::new();
+    for (lang, code) in raw {
+        let l = Language::parse(&lang)
+            .ok_or_else(|| field_error(path, &format!("reference.{lang}"), "unknown language"))?;
+        reference.insert(l, code);
+    }
+    Ok(reference)
+}
+
+/// Reads one typed function problem from its file's text.
+pub fn read_problem(path: &Path, text: &str, suite: &str) -> Result<NativeProblem, InputError> {
+    let raw: RawProblem = toml::from_str(text).map_err(|e| InputError::Format {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })?;
     let ty = |field: &str, t: &str| Type::parse(t).map_err(|e| field_error(path, field, e));
     let mut params = Vec::new();
     for (i, p) in raw.signature.params.iter().enumerate() {
@@ -190,14 +297,9 @@ pub fn read_problem(path: &Path, suite: &str) -> Result<NativeProblem, InputErro
             tolerance: t.tolerance,
         });
     }
-    let mut reference = BTreeMap::new();
-    for (lang, code) in raw.reference {
-        let l = Language::parse(&lang)
-            .ok_or_else(|| field_error(path, &format!("reference.{lang}"), "unknown language"))?;
-        reference.insert(l, code);
-    }
+    let reference = references(path, raw.reference)?;
     Ok(NativeProblem {
-        id: format!("{suite}/{stem}"),
+        id: problem_id(path, suite),
         title: raw.title,
         description: raw.description.trim().to_string(),
         tags: raw.tags,
@@ -209,7 +311,7 @@ pub fn read_problem(path: &Path, suite: &str) -> Result<NativeProblem, InputErro
 }
 
 /// Every `*.toml` problem in a suite folder, sorted by id.
-pub fn read_suite(dir: &Path) -> Result<Vec<NativeProblem>, InputError> {
+pub fn read_suite(dir: &Path) -> Result<Suite, InputError> {
     let suite = dir
         .file_name()
         .and_then(|s| s.to_str())
@@ -231,7 +333,11 @@ pub fn read_suite(dir: &Path) -> Result<Vec<NativeProblem>, InputError> {
             message: "no problem files (*.toml) in this folder".into(),
         });
     }
-    files.iter().map(|f| read_problem(f, &suite)).collect()
+    let entries = files
+        .iter()
+        .map(|f| read_entry(f, &suite))
+        .collect::<Result<_, _>>()?;
+    Ok(Suite { entries })
 }
 
 /// sha256 over the suite's problem files (names and contents, in order): its identity

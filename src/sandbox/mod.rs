@@ -76,8 +76,12 @@ pub struct Program {
     /// A benchmark's variant of the language's process definition (`humaneval-x`: Rust
     /// tests are `#[test]` functions, compiled with `rustc --test`).
     pub variant: Option<&'static str>,
-    /// Results the host checks after the run (passk's own typed problems).
-    pub expect: Option<std::sync::Arc<crate::problem::native::Expectations>>,
+    /// Results the host checks after the run (passk's own problems).
+    pub expect: Option<std::sync::Arc<crate::problem::Expect>>,
+    /// A full program's standard input, one per test: the program runs once per input
+    /// (compiled once) and stops at the first run that fails; each run's stdout is kept in
+    /// [`Execution::outputs`] for the host to judge (passk's I/O problems).
+    pub inputs: Option<std::sync::Arc<Vec<String>>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -97,6 +101,7 @@ impl Program {
             fail_on_stderr: false,
             variant: None,
             expect: None,
+            inputs: None,
         }
     }
 }
@@ -121,6 +126,10 @@ pub struct Execution {
     pub stdout_truncated: bool,
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub stderr_truncated: bool,
+    /// A program run once per input: the stdout of each run that exited normally, in
+    /// order (judged on the host, then dropped).
+    #[serde(skip)]
+    pub outputs: Vec<String>,
 }
 
 impl Execution {
@@ -137,7 +146,52 @@ impl Execution {
             stderr: String::new(),
             stdout_truncated: false,
             stderr_truncated: false,
+            outputs: Vec::new(),
         }
+    }
+}
+
+/// Folds the runs of a program run once per input into one execution: the first run that
+/// does not pass ends it, with `test i:` before its detail; the outputs of the runs before
+/// it are kept for the host's judge. Durations add up.
+#[derive(Debug, Default)]
+pub struct EachInput {
+    outputs: Vec<String>,
+    total_ms: f64,
+    last: Option<Execution>,
+}
+
+impl EachInput {
+    /// Starts with time already spent (a compile step).
+    pub fn after(ms: f64) -> EachInput {
+        EachInput {
+            total_ms: ms,
+            ..Default::default()
+        }
+    }
+
+    /// Adds run `i`; the final execution when this run failed (and ends the sequence).
+    pub fn push(&mut self, i: usize, mut e: Execution) -> Option<Execution> {
+        self.total_ms += e.duration_ms;
+        e.duration_ms = self.total_ms;
+        if e.outcome != Outcome::Passed {
+            e.detail = format!("test {i}: {}", e.detail);
+            e.outputs = std::mem::take(&mut self.outputs);
+            return Some(e);
+        }
+        self.outputs.push(e.stdout.clone());
+        self.last = Some(e);
+        None
+    }
+
+    /// The execution after every run passed.
+    pub fn finish(self) -> Execution {
+        let mut e = self
+            .last
+            .unwrap_or_else(|| Execution::verdict(Outcome::Passed, ""));
+        e.duration_ms = self.total_ms;
+        e.outputs = self.outputs;
+        e
     }
 }
 

@@ -97,6 +97,11 @@ fn bad_code(problem: &Problem, v: Variant) -> Option<Code> {
             .map(|r| Code::Completion(r.stub(native)));
     }
     match problem.assembly {
+        // A full program that reads nothing and prints nothing.
+        Assembly::Io { .. } => (v == Variant::EmptyBody)
+            .then(|| crate::problem::io::silent_program(problem.language))
+            .flatten()
+            .map(|p| Code::Solution(p.to_string())),
         Assembly::HumanEval { .. } => Some(Code::Completion(body.to_string())),
         Assembly::Mbpp { .. } => {
             // MBPP samples are whole solutions: define the entry point with the bad body.

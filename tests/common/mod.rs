@@ -97,3 +97,16 @@ pub fn output_text(o: &std::process::Output) -> String {
         String::from_utf8_lossy(&o.stderr)
     )
 }
+
+/// The real process sandbox (bubblewrap), with passk itself as the supervisor.
+pub fn process_sandbox() -> Arc<passk::sandbox::process::ProcessSandbox> {
+    use passk::sandbox::process::{ProcessOptions, ProcessSandbox};
+    Arc::new(
+        ProcessSandbox::new(ProcessOptions {
+            supervisor: std::path::PathBuf::from(env!("CARGO_BIN_EXE_passk")),
+            unsafe_no_isolation: false,
+            deterministic: false,
+        })
+        .expect("bubblewrap works here (make test installs it)"),
+    )
+}

@@ -201,7 +201,14 @@ pub fn json_string(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::problem::native::read_problem;
+    use crate::problem::native::{Entry, read_entry};
+
+    fn read_problem(path: &std::path::Path, suite: &str) -> Result<NativeProblem, String> {
+        match read_entry(path, suite).map_err(|e| e.to_string())? {
+            Entry::Function(p) => Ok(p),
+            Entry::Program(p) => Err(format!("{} is an I/O problem", p.id)),
+        }
+    }
 
     fn sample() -> NativeProblem {
         let dir = tempfile::tempdir().unwrap();

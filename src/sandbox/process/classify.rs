@@ -2,7 +2,7 @@
 //! conventions (which output means a failed assertion, a parse error, running out of memory).
 
 use crate::outcome::Outcome;
-use crate::sandbox::{Execution, Nonce};
+use crate::sandbox::{EachInput, Execution, Nonce};
 
 use super::langs::LanguageDef;
 use super::supervise::StepResult;
@@ -10,6 +10,7 @@ use super::supervise::StepResult;
 const SIGXCPU: i32 = libc::SIGXCPU;
 
 /// What the host knows besides the step results.
+#[derive(Clone, Copy)]
 pub struct Context<'a> {
     pub def: &'a LanguageDef,
     /// Set when the language's epilogue was appended: a pass must print it.
@@ -70,7 +71,35 @@ pub fn classify(ctx: &Context<'_>, steps: &[StepResult]) -> Execution {
         stderr: last.stderr.clone(),
         stdout_truncated: last.stdout_truncated,
         stderr_truncated: last.stderr_truncated,
+        outputs: Vec::new(),
     }
+}
+
+/// A program run once per input: the compile step (when the language has one), then one
+/// run step per input, each judged on its own and folded by [`EachInput`].
+pub fn classify_each(ctx: &Context<'_>, steps: &[StepResult], inputs: usize) -> Execution {
+    let split = usize::from(ctx.compiled).min(steps.len());
+    let (compile, runs) = steps.split_at(split);
+    if runs.is_empty() || compile.first().is_some_and(|c| !c.succeeded()) {
+        return classify(ctx, steps);
+    }
+    let one = Context {
+        compiled: false,
+        ..*ctx
+    };
+    let mut fold = EachInput::after(compile.iter().map(|c| c.wall_ms).sum());
+    for (i, r) in runs.iter().enumerate() {
+        if let Some(e) = fold.push(i, classify(&one, std::slice::from_ref(r))) {
+            return e;
+        }
+    }
+    if runs.len() < inputs {
+        return Execution::verdict(
+            Outcome::SandboxError,
+            format!("the supervisor ran {} of {inputs} inputs", runs.len()),
+        );
+    }
+    fold.finish()
 }
 
 fn compile_failure(ctx: &Context<'_>, r: &StepResult) -> (Outcome, String) {

@@ -140,7 +140,7 @@ impl ProcessSandbox {
             (&def.check_fail, Outcome::WrongAnswer),
         ] {
             let Some(src) = program else { continue };
-            let e = self.run_raw(def, &tc, src, &limits).await;
+            let e = self.run_raw(def, &tc, src, &limits, None).await;
             if e.outcome != want {
                 return Err(format!(
                     "the {language} toolchain ({}) failed passk's check: a program that must \
@@ -160,7 +160,13 @@ impl ProcessSandbox {
         Ok(())
     }
 
-    fn steps(&self, def: &LanguageDef, tc: &Toolchain, limits: &Limits) -> Vec<StepSpec> {
+    fn steps(
+        &self,
+        def: &LanguageDef,
+        tc: &Toolchain,
+        limits: &Limits,
+        inputs: Option<&[String]>,
+    ) -> Vec<StepSpec> {
         let subst = |argv: &[String]| -> Vec<String> {
             argv.iter()
                 .map(|a| match &tc.sysroot {
@@ -198,7 +204,7 @@ impl ProcessSandbox {
             // Runtimes with JIT and GC threads burn CPU faster than wall time.
             (t, (t.as_secs_f64() * 2.0).ceil() as u64 + 1)
         };
-        steps.push(StepSpec {
+        let run = StepSpec {
             name: "run".into(),
             argv: subst(&def.run),
             wall_ms: wall.as_millis() as u64,
@@ -209,7 +215,15 @@ impl ProcessSandbox {
             nproc,
             output_bytes: limits.output_bytes,
             stdin: None,
-        });
+        };
+        match inputs {
+            None => steps.push(run),
+            Some(inputs) => steps.extend(inputs.iter().enumerate().map(|(i, input)| StepSpec {
+                name: format!("run {i}"),
+                stdin: Some(input.clone()),
+                ..run.clone()
+            })),
+        }
         steps
     }
 
@@ -219,8 +233,14 @@ impl ProcessSandbox {
         tc: &Toolchain,
         source: &str,
         limits: &Limits,
+        inputs: Option<&[String]>,
     ) -> Execution {
-        let nonce = def.epilogue.as_ref().map(|_| Nonce::new());
+        // A full program (run once per input) is judged by its output alone: no epilogue.
+        let nonce = def
+            .epilogue
+            .as_ref()
+            .filter(|_| inputs.is_none())
+            .map(|_| Nonce::new());
         let mut content = source.to_string();
         if let (Some(e), Some(n)) = (&def.epilogue, &nonce) {
             content.push_str(&e.replace("{nonce}", &n.0));
@@ -230,7 +250,7 @@ impl ProcessSandbox {
                 path: def.file.clone(),
                 content,
             }],
-            steps: self.steps(def, tc, limits),
+            steps: self.steps(def, tc, limits, inputs),
         };
         let budget: Duration = spec
             .steps
@@ -263,7 +283,10 @@ impl ProcessSandbox {
             oom_killed: group.as_ref().is_some_and(|g| g.oom_killed()),
             compiled: def.compile.is_some(),
         };
-        classify::classify(&ctx, &steps)
+        match inputs {
+            Some(inputs) => classify::classify_each(&ctx, &steps, inputs.len()),
+            None => classify::classify(&ctx, &steps),
+        }
     }
 
     /// Starts bubblewrap with the supervisor, hands it the spec, reads its answer.
@@ -478,7 +501,10 @@ impl Sandbox for ProcessSandbox {
         if let Err(e) = self.check_language(language).await {
             return Execution::verdict(Outcome::ToolchainMissing, e);
         }
-        let mut e = self.run_raw(def, &tc, &program.source, limits).await;
+        let inputs = program.inputs.as_deref().map(Vec::as_slice);
+        let mut e = self
+            .run_raw(def, &tc, &program.source, limits, inputs)
+            .await;
         e.fail_on_stderr(program.fail_on_stderr);
         e
     }

@@ -94,37 +94,61 @@ pub fn version() -> String {
     .clone()
 }
 
+/// Compiles and runs a C or C++ program: once, or once per input for a full program
+/// (compiled once).
 pub async fn run(
     engine: &Engine,
     language: Language,
     source: &str,
     limits: &Limits,
     wall: Duration,
+    inputs: Option<&[String]>,
 ) -> Execution {
-    if let Some(why) = unavailable(language) {
-        return Execution::verdict(Outcome::ToolchainMissing, why);
-    }
-    if let Some(why) = forbidden_include(source) {
-        return Execution::verdict(Outcome::CompileError, why);
-    }
-    let wasm = match compile(language, source, limits.compile_time).await {
-        Ok(w) => w,
+    let (guest, compile_ms) = match build(engine, language, source, limits).await {
+        Ok(g) => g,
         Err(e) => return e,
     };
-    let guest = match Module::new(engine, &wasm).and_then(|m| CommandGuest::new(engine, &m, &wasm))
-    {
-        Ok(g) => g,
-        Err(e) => {
-            return Execution::verdict(
+    let args = || vec!["program".to_string()];
+    match inputs {
+        None => guest.run(args(), limits, wall, None).await.judge_returned(),
+        Some(inputs) => {
+            let mut fold = crate::sandbox::EachInput::after(compile_ms);
+            for (i, input) in inputs.iter().enumerate() {
+                let end = guest.run(args(), limits, wall, Some(input)).await;
+                if let Some(e) = fold.push(i, end.judge_program()) {
+                    return e;
+                }
+            }
+            fold.finish()
+        }
+    }
+}
+
+/// The program compiled and loaded, with the compile time in ms.
+async fn build(
+    engine: &Engine,
+    language: Language,
+    source: &str,
+    limits: &Limits,
+) -> Result<(CommandGuest, f64), Execution> {
+    if let Some(why) = unavailable(language) {
+        return Err(Execution::verdict(Outcome::ToolchainMissing, why));
+    }
+    if let Some(why) = forbidden_include(source) {
+        return Err(Execution::verdict(Outcome::CompileError, why));
+    }
+    let started = std::time::Instant::now();
+    let wasm = compile(language, source, limits.compile_time).await?;
+    let compile_ms = started.elapsed().as_secs_f64() * 1e3;
+    Module::new(engine, &wasm)
+        .and_then(|m| CommandGuest::new(engine, &m, &wasm))
+        .map(|g| (g, compile_ms))
+        .map_err(|e| {
+            Execution::verdict(
                 Outcome::SandboxError,
                 format!("compiled module did not load: {e:#}"),
-            );
-        }
-    };
-    guest
-        .run(vec!["program".into()], limits, wall)
-        .await
-        .judge_returned()
+            )
+        })
 }
 
 /// The compiler runs on the host, so a program must not make it read host files into its

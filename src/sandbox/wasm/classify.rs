@@ -41,6 +41,7 @@ impl Observed {
             stderr: lossy(&self.pipes.stderr.contents()),
             stdout_truncated: self.pipes.stdout.overflowed(),
             stderr_truncated: self.pipes.stderr.overflowed(),
+            outputs: Vec::new(),
         }
     }
 

@@ -24,11 +24,18 @@ impl CommandGuest {
         })
     }
 
-    /// Runs `_start`. Returns the exit status when the guest exited (with the execution's
-    /// output filled in and its verdict left to the caller), or the final verdict otherwise.
-    pub async fn run(&self, args: Vec<String>, limits: &Limits, wall: Duration) -> CommandEnd {
+    /// Runs `_start` (with `stdin` as standard input, when given). Returns the exit status
+    /// when the guest exited (with the execution's output filled in and its verdict left
+    /// to the caller), or the final verdict otherwise.
+    pub async fn run(
+        &self,
+        args: Vec<String>,
+        limits: &Limits,
+        wall: Duration,
+        stdin: Option<&str>,
+    ) -> CommandEnd {
         let seed = limits.fuel.map(|_| 0x5eed_u128);
-        let (mut builder, pipes) = wasi_builder(limits.output_bytes, &args, seed);
+        let (mut builder, pipes) = wasi_builder(limits.output_bytes, &args, seed, stdin);
         let state = CommandState {
             wasi: builder.build_p1(),
             limiter: classify::limiter(limits.memory_bytes),
@@ -87,14 +94,27 @@ impl CommandEnd {
     /// The final verdict for C and C++: `main` must return 0; a program that calls
     /// `exit(0)` (for instance before the tests in `main` ran) has not passed.
     pub fn judge_returned(self) -> Execution {
-        if self.returned {
+        let ok = self.returned;
+        self.passed_if(ok)
+    }
+
+    /// The verdict for a full program run on one input (an I/O problem): exit status 0
+    /// passes however the program got there; its output is judged on the host.
+    pub fn judge_program(self) -> Execution {
+        let ok = self.exit == Some(0);
+        self.passed_if(ok)
+    }
+
+    /// Passed when `ok`; otherwise judged as an exit with a nonce nobody printed (so an
+    /// exit with status 0 is an early exit).
+    fn passed_if(self, ok: bool) -> Execution {
+        if ok {
             let mut exec = self.exec;
             exec.outcome = Outcome::Passed;
             exec.exit_code = Some(0);
             exec.detail.clear();
             return exec;
         }
-        // A nonce nobody printed: an exit with status 0 is then an early exit.
         self.judge(&Nonce(String::new()))
     }
 
@@ -153,12 +173,19 @@ pub fn judge_exit(mut exec: Execution, code: i32, nonce: &Nonce, memory_denied: 
 /// Node's `require('node:assert')` for QuickJS, so Node-style tests run in the guest.
 const PRELUDE: &str = include_str!("../../../sandboxes/quickjs-prelude.js");
 
+/// Runs a JavaScript program; with `stdin` it is a full program (no tests, no nonce).
 pub async fn run_javascript(
     guest: &CommandGuest,
     source: &str,
     limits: &Limits,
     wall: Duration,
+    stdin: Option<&str>,
 ) -> Execution {
+    if stdin.is_some() {
+        let script = format!("{PRELUDE}\n{source}\n;std.out.flush();\n");
+        let args = vec!["qjs".into(), "--std".into(), "-e".into(), script];
+        return guest.run(args, limits, wall, stdin).await.judge_program();
+    }
     let nonce = Nonce::new();
     let script = format!(
         "{PRELUDE}\n{source}\n;std.out.puts(\"\\n{n}\\n\");std.out.flush();\n",
@@ -170,5 +197,5 @@ pub async fn run_javascript(
         "-e".to_string(),
         script,
     ];
-    guest.run(args, limits, wall).await.judge(&nonce)
+    guest.run(args, limits, wall, None).await.judge(&nonce)
 }

@@ -214,26 +214,58 @@ impl Sandbox for WasmSandbox {
     }
 
     async fn run(&self, program: &Program, limits: &Limits) -> Execution {
-        let mut e = self.run_language(program, limits).await;
+        let inputs = program.inputs.as_deref().map(Vec::as_slice);
+        let mut e = match (program.language, inputs) {
+            // Compiled once, run per input.
+            (Language::C | Language::Cpp, _) => {
+                let wall = self.wall_limit(limits);
+                clang::run(
+                    &self.engine,
+                    program.language,
+                    &program.source,
+                    limits,
+                    wall,
+                    inputs,
+                )
+                .await
+            }
+            (_, Some(inputs)) => 'each: {
+                let mut fold = crate::sandbox::EachInput::default();
+                for (i, input) in inputs.iter().enumerate() {
+                    let e = self.run_language(program, limits, Some(input)).await;
+                    if let Some(e) = fold.push(i, e) {
+                        break 'each e;
+                    }
+                }
+                fold.finish()
+            }
+            (_, None) => self.run_language(program, limits, None).await,
+        };
         e.fail_on_stderr(program.fail_on_stderr);
         e
     }
 }
 
 impl WasmSandbox {
-    async fn run_language(&self, program: &Program, limits: &Limits) -> Execution {
+    /// One run of an interpreted program (a full program's run on `stdin`, when given).
+    async fn run_language(
+        &self,
+        program: &Program,
+        limits: &Limits,
+        stdin: Option<&str>,
+    ) -> Execution {
         let wall = self.wall_limit(limits);
         match program.language {
             Language::Python if self.opts.python_fallback => match self.python_plain() {
-                Ok(g) => python::run_plain(&g, &program.source, limits, wall).await,
+                Ok(g) => python::run_plain(&g, &program.source, limits, wall, stdin).await,
                 Err(e) => Execution::verdict(crate::outcome::Outcome::ToolchainMissing, e),
             },
             Language::Python => match self.python() {
-                Ok(g) => match g.run(&self.engine, program, limits, wall).await {
+                Ok(g) => match g.run(&self.engine, program, limits, wall, stdin).await {
                     Ok(e) => e,
                     // The fast guest lacks this stdlib module: never the model's fault.
                     Err(module) => match self.python_plain() {
-                        Ok(p) => python::run_plain(&p, &program.source, limits, wall).await,
+                        Ok(p) => python::run_plain(&p, &program.source, limits, wall, stdin).await,
                         Err(why) => Execution::verdict(
                             crate::outcome::Outcome::ToolchainMissing,
                             format!(
@@ -245,19 +277,9 @@ impl WasmSandbox {
                 Err(e) => Execution::verdict(crate::outcome::Outcome::ToolchainMissing, e),
             },
             Language::JavaScript => match self.quickjs() {
-                Ok(g) => command::run_javascript(&g, &program.source, limits, wall).await,
+                Ok(g) => command::run_javascript(&g, &program.source, limits, wall, stdin).await,
                 Err(e) => Execution::verdict(crate::outcome::Outcome::ToolchainMissing, e),
             },
-            Language::C | Language::Cpp => {
-                clang::run(
-                    &self.engine,
-                    program.language,
-                    &program.source,
-                    limits,
-                    wall,
-                )
-                .await
-            }
             other => Execution::verdict(
                 crate::outcome::Outcome::ToolchainMissing,
                 format!("no WASM guest for {other}: use the process sandbox"),

@@ -46,11 +46,13 @@ pub struct Pipes {
     pub stderr: CappedPipe,
 }
 
-/// The WASI builder every guest starts from: nothing of the host is inherited.
+/// The WASI builder every guest starts from: nothing of the host is inherited. `stdin` is
+/// a full program's input (empty otherwise).
 pub fn wasi_builder(
     output_bytes: usize,
     args: &[String],
     seed: Option<u128>,
+    stdin: Option<&str>,
 ) -> (WasiCtxBuilder, Pipes) {
     let pipes = Pipes {
         stdout: CappedPipe::new(output_bytes),
@@ -63,6 +65,11 @@ pub fn wasi_builder(
         .allow_tcp(false)
         .allow_udp(false)
         .allow_ip_name_lookup(false);
+    if let Some(input) = stdin {
+        b.stdin(wasmtime_wasi::p2::pipe::MemoryInputPipe::new(
+            input.as_bytes().to_vec(),
+        ));
+    }
     if let Some(seed) = seed {
         // Deterministic mode: the guest's randomness is a pure function of the seed.
         b.insecure_random_seed(seed);
