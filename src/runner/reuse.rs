@@ -63,7 +63,9 @@ impl ReuseState {
         })
     }
 
-    /// The program (solution and tests), sandbox version and limits, hashed.
+    /// The program (solution and tests), sandbox version and limits, hashed. A full
+    /// program's tests live beside its source (the inputs it runs on, the outputs it is
+    /// judged against), so they are part of the key.
     pub fn key(job: &Job, sandbox_version: &str) -> Key {
         let mut h = Sha256::new();
         let conventions = format!(
@@ -75,10 +77,16 @@ impl ReuseState {
                 .as_ref()
                 .map(|g| (g.tests_at, &g.entry_point))
         );
+        let tests = match (&job.program.inputs, &job.program.expect) {
+            (Some(inputs), Some(expect)) => format!("{inputs:?} {expect:?}"),
+            (Some(inputs), None) => format!("{inputs:?}"),
+            (None, _) => String::new(),
+        };
         for part in [
             job.program.language.as_str().as_bytes(),
             job.program.source.as_bytes(),
             conventions.as_bytes(),
+            tests.as_bytes(),
             sandbox_version.as_bytes(),
             &serde_json::to_vec(&job.limits).unwrap_or_default(),
         ] {
@@ -159,5 +167,33 @@ fn store(path: &std::path::Path, e: &Execution) {
         && serde_json::to_writer(&mut tmp, e).is_ok()
     {
         let _ = tmp.persist(path);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lang::Language;
+    use crate::problem::{Code, ProblemSet};
+
+    #[test]
+    fn full_programs_with_the_same_source_on_different_tests_do_not_share_a_verdict() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("problems/io");
+        let set = ProblemSet::load(&dir).unwrap();
+        let job = |id: &str| {
+            let p = set.find(id, Some(Language::Python)).unwrap();
+            Job {
+                task_id: id.into(),
+                model: None,
+                sample_index: 0,
+                program: p.program_for(&Code::Solution("print(1)\n".into())),
+                limits: Default::default(),
+                verdict: None,
+                generation: None,
+            }
+        };
+        let key = |id: &str| ReuseState::key(&job(id), "v");
+        assert_eq!(key("io/column-sums"), key("io/column-sums"));
+        assert_ne!(key("io/column-sums"), key("io/coin-ways"));
     }
 }
