@@ -1,6 +1,7 @@
 // Prepended to every JavaScript program run in the WASM guest (QuickJS): the part of Node's
-// `require('node:assert')` and `console` that benchmark tests use (MultiPL-E, HumanEval-X),
-// so the same test file gives the same verdict here and under Node in the process sandbox.
+// `require('node:assert')` and `console` that benchmark tests use (MultiPL-E, HumanEval-X), and
+// the stdin readers full programs use, so the same program gives the same verdict here and
+// under Node in the process sandbox. Everything but `require` and `process` stays private.
 (function () {
   const toErr = (...m) => std.err.puts(m.map(String).join(' ') + '\n');
   if (typeof console.error !== 'function') console.error = toErr;
@@ -11,19 +12,60 @@
     };
   }
 })();
-if (typeof globalThis.process === 'undefined') {
-  globalThis.process = {
-    argv: ['qjs', 'main.js'],
-    env: {},
-    stdout: { write: (s) => (std.out.puts(String(s)), true) },
-    stderr: { write: (s) => (std.err.puts(String(s)), true) },
-    exit: (code) => {
-      std.out.flush();
-      std.exit(code === undefined ? 0 : code);
-    },
-  };
-}
 globalThis.require = (function () {
+  // Standard input, read once, whole or as lines (without their `\n` or `\r\n`).
+  let stdinCache = null;
+  const stdinText = () => (stdinCache === null ? (stdinCache = std.in.readAsString()) : stdinCache);
+  const stdinLines = () => {
+    const ls = stdinText().split('\n');
+    if (ls[ls.length - 1] === '') ls.pop();
+    return ls.map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
+  };
+  // The part of Node's EventEmitter that stdin readers use.
+  const emitter = () => {
+    const handlers = {};
+    const e = {
+      on(event, cb) {
+        (handlers[event] = handlers[event] || []).push(cb);
+        return e;
+      },
+      emit(event, ...args) {
+        for (const cb of handlers[event] || []) cb(...args);
+      },
+    };
+    e.once = e.on;
+    e.addListener = e.on;
+    return e;
+  };
+  const processStdin = () => {
+    const s = emitter();
+    s.setEncoding = () => s;
+    s.resume = () => s;
+    s.pause = () => s;
+    Promise.resolve().then(() => {
+      const text = stdinText();
+      if (text.length) s.emit('data', text);
+      s.emit('end');
+    });
+    return s;
+  };
+  if (typeof globalThis.process === 'undefined') {
+    globalThis.process = {
+      argv: ['qjs', 'main.js'],
+      env: {},
+      get stdin() {
+        const s = processStdin();
+        Object.defineProperty(this, 'stdin', { value: s });
+        return s;
+      },
+      stdout: { write: (s) => (std.out.puts(String(s)), true) },
+      stderr: { write: (s) => (std.err.puts(String(s)), true) },
+      exit: (code) => {
+        std.out.flush();
+        std.exit(code === undefined ? 0 : code);
+      },
+    };
+  }
   class AssertionError extends Error {
     constructor(message) {
       super(message);
@@ -88,21 +130,50 @@ globalThis.require = (function () {
   const strict = make(true);
   loose.strict = strict;
   strict.strict = strict;
-  // Full programs read standard input the Node way: fs.readFileSync(0) or '/dev/stdin'.
-  let input = null;
+  // Full programs read standard input the Node way: fs.readFileSync(0) or '/dev/stdin',
+  // readline's 'line'/'close' events or async iteration, process.stdin's 'data'/'end'.
+  // Events are delivered from a microtask, after the script has registered its handlers.
   const fs = {
     readFileSync(file, options) {
       if (file !== 0 && file !== '/dev/stdin') {
         throw new Error(`ENOENT: no such file or directory, open '${file}' (the WASM guest can read only standard input)`);
       }
-      if (input === null) input = std.in.readAsString();
-      return input;
+      return stdinText();
+    },
+  };
+  const readline = {
+    createInterface() {
+      const rl = emitter();
+      let closed = false;
+      rl.close = () => {
+        if (!closed) {
+          closed = true;
+          rl.emit('close');
+        }
+      };
+      rl[Symbol.asyncIterator] = () => {
+        const ls = stdinLines();
+        let i = 0;
+        return {
+          next: () => Promise.resolve(i < ls.length ? { value: ls[i++], done: false } : { value: undefined, done: true }),
+          return: () => Promise.resolve({ value: undefined, done: true }),
+        };
+      };
+      Promise.resolve().then(() => {
+        for (const line of stdinLines()) {
+          if (closed) return;
+          rl.emit('line', line);
+        }
+        rl.close();
+      });
+      return rl;
     },
   };
   return function require(name) {
     if (name === 'assert' || name === 'node:assert') return loose;
     if (name === 'assert/strict' || name === 'node:assert/strict') return strict;
     if (name === 'fs' || name === 'node:fs') return fs;
-    throw new Error(`Cannot find module '${name}': the WASM JavaScript guest provides only node:assert and fs.readFileSync of standard input (use --sandbox process for Node.js)`);
+    if (name === 'readline' || name === 'node:readline') return readline;
+    throw new Error(`Cannot find module '${name}': the WASM JavaScript guest provides only node:assert, fs.readFileSync and readline of standard input (use --sandbox process for Node.js)`);
   };
 })();

@@ -63,6 +63,31 @@ for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) s[j] += d[2 + i * c + j]
 process.stdout.write(s.join(" ") + "\n");
 "#;
 const JS_HARDCODED: &str = "console.log('5 7 9');\n";
+/// Node's line-by-line reader; names a program may well use for itself.
+const JS_READLINE: &str = r#"
+const emitter = 1, stdinLines = 2;
+const rl = require("readline").createInterface({ input: process.stdin });
+const rows = [];
+rl.on("line", (line) => rows.push(line.trim().split(/\s+/).map(Number)));
+rl.on("close", () => {
+  const [r, c] = rows[0];
+  const s = new Array(c).fill(0);
+  for (let i = 1; i <= r; i++) for (let j = 0; j < c; j++) s[j] += rows[i][j];
+  console.log(s.join(" "));
+});
+"#;
+const JS_STDIN_EVENTS: &str = r#"
+let text = "";
+process.stdin.setEncoding("utf8");
+process.stdin.on("data", (chunk) => (text += chunk));
+process.stdin.on("end", () => {
+  const d = text.split(/\s+/).filter(Boolean).map(Number);
+  const [r, c] = d;
+  const s = new Array(c).fill(0);
+  for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) s[j] += d[2 + i * c + j];
+  console.log(s.join(" "));
+});
+"#;
 
 const C_RIGHT: &str = r#"
 #include <stdio.h>
@@ -80,7 +105,7 @@ int main(void) {
 const C_HARDCODED: &str = "#include <stdio.h>\nint main(void) { puts(\"5 7 9\"); return 0; }\n";
 
 fn check_all<S: Sandbox>(sandbox: &S, name: &str) {
-    let cases: [(Language, &str, Outcome, &str); 7] = [
+    let cases: [(Language, &str, Outcome, &str); 9] = [
         (Language::Python, PY_RIGHT, Outcome::Passed, ""),
         (
             Language::Python,
@@ -107,6 +132,8 @@ fn check_all<S: Sandbox>(sandbox: &S, name: &str) {
             Outcome::WrongAnswer,
             "test 1:",
         ),
+        (Language::JavaScript, JS_READLINE, Outcome::Passed, ""),
+        (Language::JavaScript, JS_STDIN_EVENTS, Outcome::Passed, ""),
         (Language::C, C_RIGHT, Outcome::Passed, ""),
     ];
     for (language, source, want, detail) in cases {

@@ -170,7 +170,8 @@ pub fn judge_exit(mut exec: Execution, code: i32, nonce: &Nonce, memory_denied: 
     exec
 }
 
-/// Node's `require('node:assert')` for QuickJS, so Node-style tests run in the guest.
+/// Node's `require('node:assert')`, and stdin through `fs`, `readline` and `process.stdin`,
+/// for QuickJS, so Node-style tests and full programs run in the guest.
 const PRELUDE: &str = include_str!("../../../sandboxes/quickjs-prelude.js");
 
 /// Runs a JavaScript program; with `stdin` it is a full program (no tests, no nonce).
