@@ -98,21 +98,12 @@ fn tag(language: Language) -> &'static str {
 fn task_comment(language: Language, text: &str) -> String {
     use Language::*;
     let mark = match language {
-        Python | Ruby | Perl | R | Julia | Elixir | Shell => "#",
-        Lua | Haskell => "--",
-        Racket => ";;",
-        _ => "//",
+        Python | Ruby | Perl | R | Julia | Elixir | Shell => "# ",
+        Lua | Haskell => "-- ",
+        Racket => ";; ",
+        _ => "// ",
     };
-    let mut out = String::new();
-    for line in text.trim().lines() {
-        out.push_str(mark);
-        if !line.is_empty() {
-            out.push(' ');
-            out.push_str(line);
-        }
-        out.push('\n');
-    }
-    out
+    crate::lang::render::comment_lines(text.trim(), mark)
 }
 
 /// The prompt for `problem` in `style`.
@@ -126,11 +117,11 @@ pub fn prepare(problem: &Problem, style: Style) -> Prepared {
     match style {
         Style::Completion => {
             let text = match &problem.assembly {
-                _ if prompt_is_code => problem.prompt.clone(),
                 // A full program's task: a comment at the top of the file, the code follows.
                 Assembly::Io { .. } => task_comment(language, &problem.prompt),
                 // MBPP's prompt is a task text: shown as a docstring, the code follows.
-                _ => format!("\"\"\"\n{}\n\"\"\"\n", problem.prompt.trim()),
+                Assembly::Mbpp { .. } => format!("\"\"\"\n{}\n\"\"\"\n", problem.prompt.trim()),
+                _ => problem.prompt.clone(),
             };
             Prepared {
                 prompt: PromptText::Text(text),

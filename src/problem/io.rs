@@ -140,12 +140,13 @@ pub fn prompt(p: &IoProblem, language: Language) -> String {
     )
 }
 
-/// A program that reads nothing and prints nothing, in `language`: the known-bad answer
-/// `passk selfcheck` expects to fail every I/O problem with `wrong_answer`.
+/// A program that reads nothing and prints nothing, in each language an I/O problem is
+/// rendered in: the known-bad answer `passk selfcheck` expects to fail every I/O problem
+/// with `wrong_answer`.
 pub fn silent_program(language: Language) -> Option<&'static str> {
     use Language::*;
     Some(match language {
-        Python | Ruby | Lua | JavaScript | Perl | R | Julia | Shell => "\n",
+        Python | Ruby | Lua | JavaScript => "\n",
         TypeScript => "export {};\n",
         Php => "<?php\n",
         C | Cpp => "int main(void) { return 0; }\n",
