@@ -23,7 +23,7 @@ APT_PACKAGES := clang lld wasi-libc libclang-rt-14-dev-wasm32 libc++-14-dev-wasm
                 chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test deps build setup setup-langs bench bench-generation lint clean-cache
+.PHONY: run test deps build setup setup-langs bench bench-seal bench-generation lint clean-cache
 
 run: setup
 	$(PASSK) run --models $(RUN_MODELS) --suite problems/core --langs $(RUN_LANGS) \
@@ -57,6 +57,11 @@ setup-langs: setup
 
 bench: setup
 	$(PASSK) bench --datasets $(DATASETS)
+
+# What sealing (the completion marker, the tests' own assertions) costs per sample, per
+# language and sandbox, against the same program unsealed, in the same run.
+bench-seal: setup-langs
+	cargo bench --bench seal_cost
 
 # llama-cpp-2 vs llama.cpp's llama-bench (built once from the vendored sources), and batched
 # vs sequential sampling, for both embedded models.

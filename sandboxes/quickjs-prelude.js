@@ -130,6 +130,9 @@ globalThis.require = (function () {
   const strict = make(true);
   loose.strict = strict;
   strict.strict = strict;
+  // A program cannot patch the assertions its tests call.
+  Object.freeze(loose);
+  Object.freeze(strict);
   // Full programs read standard input the Node way: fs.readFileSync(0) or '/dev/stdin',
   // readline's 'line'/'close' events or async iteration, process.stdin's 'data'/'end'.
   // Events are delivered from a microtask, after the script has registered its handlers.
@@ -177,3 +180,6 @@ globalThis.require = (function () {
     throw new Error(`Cannot find module '${name}': the WASM JavaScript guest provides only node:assert, fs.readFileSync and readline of standard input (use --sandbox process for Node.js)`);
   };
 })();
+// The tests run in a function whose `require` is this one (src/sandbox/seal.rs): a program's
+// own `require` or `function require` changes nothing they see.
+Object.defineProperty(globalThis, 'passk$require', { value: globalThis.require, writable: false, configurable: false, enumerable: false });

@@ -87,8 +87,8 @@ fn python_exit_before_tests_is_no_pass() {
         "import os\nos._exit(0)",
     ] {
         let src = format!("def f():\n    return 2\n{exit}\n{tests}");
-        let e = assert_outcome(Python, &src, Outcome::RuntimeError);
-        assert!(e.detail.contains("before the tests completed"), "{e:?}");
+        let e = assert_outcome(Python, &src, Outcome::WrongAnswer);
+        assert!(e.detail.contains("before the tests finished"), "{e:?}");
     }
 }
 
@@ -206,11 +206,11 @@ fn python_fallback_interpreter_contains_the_same_programs() {
     assert_eq!(run("assert 1 == 2\n").outcome, Outcome::WrongAnswer);
     assert_eq!(
         run("import sys\nsys.exit(0)\n").outcome,
-        Outcome::RuntimeError
+        Outcome::WrongAnswer
     );
     let fake =
         run("print('passk-done-0123456789abcdef0123456789abcdef')\nimport os\nos._exit(0)\n");
-    assert_eq!(fake.outcome, Outcome::RuntimeError, "{fake:?}");
+    assert_eq!(fake.outcome, Outcome::WrongAnswer, "{fake:?}");
     assert_eq!(run("while True:\n    pass\n").outcome, Outcome::Timeout);
 }
 
@@ -248,7 +248,8 @@ fn javascript_hostile_programs_are_contained() {
     );
     // exit(0) before the tests, and a fake completion marker.
     let e = assert_not_pass(JavaScript, "std.exit(0);\nthrow new Error('tests');\n");
-    assert_eq!(e.outcome, Outcome::RuntimeError);
+    assert_eq!(e.outcome, Outcome::WrongAnswer);
+    assert_eq!(e.detail, "exited before the tests finished");
     assert_not_pass(
         JavaScript,
         "print('\\npassk-done-0123456789abcdef0123456789abcdef'); std.exit(0);\n",
@@ -326,7 +327,7 @@ fn c_hostile_programs_are_contained() {
         C,
         "#include <stdlib.h>\n#include <assert.h>\nint main(void){ exit(0); assert(0); }\n",
     );
-    assert_eq!(e.outcome, Outcome::RuntimeError);
+    assert_eq!(e.outcome, Outcome::WrongAnswer);
     assert_not_pass(
         C,
         "#include <stdio.h>\n#include <stdlib.h>\nint main(void){ printf(\"\\npassk-done-0123456789abcdef0123456789abcdef\\n\"); exit(0); }\n",

@@ -92,16 +92,17 @@ pub fn load(
     })
 }
 
-/// The whole program for a solution (prompt + completion) and the benchmark's test.
+/// The whole program for a solution (prompt + completion) and the benchmark's test, with
+/// the byte offset where the test begins.
 pub fn assemble(
     language: Language,
     solution: &str,
     test: &str,
     go_import: &str,
     go_setup: &str,
-) -> String {
-    match language {
-        Language::Cpp => format!("{CPP_HEADERS}{solution}\n{test}"),
+) -> (String, usize) {
+    let head = match language {
+        Language::Cpp => format!("{CPP_HEADERS}{solution}\n"),
         Language::Go => {
             let code = if go_import.is_empty() {
                 solution.to_string()
@@ -119,15 +120,17 @@ pub fn assemble(
             } else {
                 format!("import (\n{})\n", extra.concat())
             };
-            format!("{go_setup}\n{imports}\n{code}\n{test}")
+            format!("{go_setup}\n{imports}\n{code}\n")
         }
+        _ => format!("{solution}\n"),
+    };
+    let test = match language {
         // The sandbox runs `class Problem` (see sandboxes/languages.toml).
-        Language::Java => format!(
-            "{solution}\n{}",
-            test.replacen("public class Main", "class Problem", 1)
-        ),
-        _ => format!("{solution}\n{test}\n"),
-    }
+        Language::Java => test.replacen("public class Main", "class Problem", 1),
+        Language::Cpp | Language::Go => test.to_string(),
+        _ => format!("{test}\n"),
+    };
+    (format!("{head}{test}"), head.len())
 }
 
 #[cfg(test)]
@@ -136,7 +139,7 @@ mod tests {
 
     #[test]
     fn go_drops_the_prompt_imports_and_adds_what_the_code_uses() {
-        let p = assemble(
+        let (p, at) = assemble(
             Language::Go,
             "import (\n    \"strings\"\n)\nfunc F(s string) string { return strings.ToUpper(s) + fmt.Sprint(1) }\n",
             "func TestF(t *testing.T) {}\n",
@@ -144,6 +147,7 @@ mod tests {
             "package main\n\nimport (\n    \"testing\"\n    \"fmt\"\n)\n",
         );
         assert!(p.starts_with("package main"));
+        assert!(p[at..].starts_with("func TestF"), "{p}");
         assert!(p.contains("import (\n    \"strings\"\n)\n"));
         assert_eq!(p.matches("\"fmt\"").count(), 1, "{p}");
     }

@@ -157,10 +157,7 @@ impl Problem {
                 test,
                 go_import,
                 go_test_setup,
-            } => (
-                humaneval_x::assemble(self.language, &solution, test, go_import, go_test_setup),
-                0,
-            ),
+            } => humaneval_x::assemble(self.language, &solution, test, go_import, go_test_setup),
             Assembly::Native { problem } => {
                 let marker = native::marker(&self.id, self.language, &solution);
                 let source = match crate::lang::render::get(self.language) {
@@ -180,6 +177,7 @@ impl Problem {
                     variant: Some("native"),
                     expect: Some(std::sync::Arc::new(Expect::Returns(expect))),
                     inputs: None,
+                    tests_at: None,
                 };
             }
             Assembly::Io { check, inputs } => {
@@ -191,6 +189,7 @@ impl Problem {
                     variant: Some("program"),
                     expect: Some(check.clone()),
                     inputs: Some(inputs.clone()),
+                    tests_at: None,
                 };
             }
         };
@@ -206,6 +205,7 @@ impl Problem {
             variant: humaneval_x.then_some("humaneval-x"),
             expect: None,
             inputs: None,
+            tests_at: Some(tests_at),
         }
     }
 

@@ -20,18 +20,41 @@ pub fn load(
             line: number,
             message: format!("unknown language `{key}`"),
         })?;
+        let tests = get("tests")?;
+        // Python's tests call `check(<entry point>)`: the guard then refuses results whose
+        // class the program wrote (their `==` could say yes to anything).
+        let entry_point = (language == Language::Python)
+            .then(|| python_entry_point(&tests))
+            .flatten();
         Ok(Problem {
             id: get("name")?,
             language,
             prompt: get("prompt")?,
-            entry_point: None,
+            entry_point,
             reference: None,
             assembly: Assembly::MultiplE {
-                tests: get("tests")?,
+                tests,
                 stop_tokens: field_strs(value, "stop_tokens", path, number)?,
             },
             time_limit: None,
         })
+    })
+}
+
+/// The function MultiPL-E's Python tests hand to `check`.
+fn python_entry_point(tests: &str) -> Option<String> {
+    tests.match_indices("check(").find_map(|(at, _)| {
+        let before = tests[..at].chars().next_back();
+        if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
+            return None;
+        }
+        let rest = &tests[at + "check(".len()..];
+        let name: String = rest
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
+        (!name.is_empty() && name != "candidate" && rest[name.len()..].starts_with(')'))
+            .then_some(name)
     })
 }
 
@@ -49,6 +72,13 @@ pub fn truncate<'a>(completion: &'a str, stop_tokens: &[String]) -> &'a str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn python_entry_point_is_what_the_tests_check() {
+        let t = "def check(candidate):\n    assert candidate(1) == 2\n\ndef test_check():\n    check(add)\n\ntest_check()\n";
+        assert_eq!(python_entry_point(t).as_deref(), Some("add"));
+        assert_eq!(python_entry_point("assert f(1) == 2\n"), None);
+    }
 
     #[test]
     fn truncates_at_the_earliest_stop_token() {

@@ -68,14 +68,17 @@ impl ReuseState {
     /// judged against), so they are part of the key.
     pub fn key(job: &Job, sandbox_version: &str) -> Key {
         let mut h = Sha256::new();
+        // The sealing version and the test boundary decide what actually ran.
         let conventions = format!(
-            "{:?} {} {:?}",
+            "{:?} {} {:?} {} {:?}",
             job.program.variant,
             job.program.fail_on_stderr,
             job.program
                 .guard
                 .as_ref()
-                .map(|g| (g.tests_at, &g.entry_point))
+                .map(|g| (g.tests_at, &g.entry_point)),
+            crate::sandbox::seal::VERSION,
+            job.program.tests_at,
         );
         let tests = match (&job.program.inputs, &job.program.expect) {
             (Some(inputs), Some(expect)) => format!("{inputs:?} {expect:?}"),

@@ -6,6 +6,7 @@
 pub mod pipe;
 pub mod process;
 pub mod router;
+pub mod seal;
 pub mod wasm;
 
 use std::time::Duration;
@@ -82,6 +83,18 @@ pub struct Program {
     /// (compiled once) and stops at the first run that fails; each run's stdout is kept in
     /// [`Execution::outputs`] for the host to judge (passk's I/O problems).
     pub inputs: Option<std::sync::Arc<Vec<String>>>,
+    /// Byte offset in `source` where the benchmark's (trusted) tests begin; before it is
+    /// the solution. The sandboxes seal the tests from there ([`seal`]); without it the
+    /// whole program is treated as tests.
+    pub tests_at: Option<usize>,
+}
+
+impl Program {
+    /// True when a pass needs the completion marker: the program's own tests decide (no
+    /// host-side judge of printed results, not a full program judged by its output).
+    pub fn needs_marker(&self) -> bool {
+        self.expect.is_none() && self.inputs.is_none()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -102,6 +115,7 @@ impl Program {
             variant: None,
             expect: None,
             inputs: None,
+            tests_at: None,
         }
     }
 }
@@ -251,6 +265,9 @@ pub fn lossy(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
+/// The detail of a clean exit that never printed the completion marker.
+pub const EXITED_EARLY: &str = "exited before the tests finished";
+
 /// A per-run random marker the harness prints once the tests completed.
 pub struct Nonce(pub String);
 
@@ -273,14 +290,22 @@ impl Nonce {
         Nonce(format!("passk-done-{:016x}{:016x}", bits(), bits()))
     }
 
-    /// Removes the trailing marker line; true when it was there.
+    /// Removes the marker line (the last one, wherever output the program's exit hooks
+    /// wrote after it); true when it was there.
     pub fn strip_from(&self, stdout: &mut String) -> bool {
+        if self.0.is_empty() {
+            return false;
+        }
         let marker = format!("\n{}\n", self.0);
-        if stdout.ends_with(&marker) {
-            stdout.truncate(stdout.len() - marker.len());
-            true
-        } else {
-            false
+        match stdout.rfind(&marker) {
+            Some(at) => {
+                stdout.replace_range(at..at + marker.len(), if at == 0 { "" } else { "\n" });
+                if stdout.ends_with("\n\n") || stdout == "\n" {
+                    stdout.pop();
+                }
+                true
+            }
+            None => false,
         }
     }
 }

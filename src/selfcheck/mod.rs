@@ -56,7 +56,9 @@ impl Variant {
             Variant::EmptyBody | Variant::ReturnNone => {
                 &[Outcome::WrongAnswer, Outcome::RuntimeError]
             }
-            Variant::Raises | Variant::ExitZero => &[Outcome::RuntimeError],
+            Variant::Raises => &[Outcome::RuntimeError],
+            // A clean exit before the tests never printed the completion marker.
+            Variant::ExitZero => &[Outcome::WrongAnswer],
             Variant::InfiniteLoop => &[Outcome::Timeout],
             Variant::WrongAnswer => &[Outcome::WrongAnswer],
             Variant::SyntaxError => &[Outcome::SyntaxError, Outcome::CompileError],

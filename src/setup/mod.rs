@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 pub use paths::Paths;
-use paths::{PYTHON_GUEST_APP, PYTHON_GUEST_WIT, sha256_file};
+use paths::{PYTHON_GUEST_APP, PYTHON_GUEST_EVALUATE, PYTHON_GUEST_WIT, sha256_file};
 use pins::{Wheel, pins};
 
 #[derive(Debug, thiserror::Error)]
@@ -185,6 +185,8 @@ fn build_python_component(paths: &Paths, cpy_wheel: &Path) -> Result<PathBuf, Se
     std::fs::create_dir_all(&wit).map_err(io(&wit))?;
     std::fs::write(wit.join("guest.wit"), PYTHON_GUEST_WIT).map_err(io(&wit))?;
     std::fs::write(src.path().join("app.py"), PYTHON_GUEST_APP).map_err(io(src.path()))?;
+    std::fs::write(src.path().join("evaluate.py"), PYTHON_GUEST_EVALUATE)
+        .map_err(io(src.path()))?;
     std::fs::create_dir_all(paths.guests()).map_err(io(&paths.guests()))?;
     let tmp = out.with_extension("part");
     run(Command::new(&exe)

@@ -8,6 +8,8 @@ use sha2::{Digest, Sha256};
 /// The guest app and WIT world of the pre-initialized Python guest, embedded so that an
 /// installed passk binary can build it without the source tree.
 pub const PYTHON_GUEST_APP: &str = include_str!("../../sandboxes/python-guest/app.py");
+/// The runner `app.py` imports; the process sandbox runs it as the Python program's `main.py`.
+pub const PYTHON_GUEST_EVALUATE: &str = include_str!("../../sandboxes/python-guest/evaluate.py");
 pub const PYTHON_GUEST_WIT: &str = include_str!("../../sandboxes/python-guest/wit/guest.wit");
 
 #[derive(Debug, Clone)]
@@ -70,6 +72,7 @@ impl Paths {
 pub fn python_guest_recipe_hash() -> String {
     let mut h = Sha256::new();
     h.update(PYTHON_GUEST_APP.as_bytes());
+    h.update(PYTHON_GUEST_EVALUATE.as_bytes());
     h.update(PYTHON_GUEST_WIT.as_bytes());
     h.update(
         crate::setup::pins::pins()

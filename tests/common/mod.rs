@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod tricks;
+
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 

@@ -2,7 +2,7 @@
 //! conventions (which output means a failed assertion, a parse error, running out of memory).
 
 use crate::outcome::Outcome;
-use crate::sandbox::{EachInput, Execution, Nonce};
+use crate::sandbox::{EXITED_EARLY, EachInput, Execution, Nonce};
 
 use super::langs::LanguageDef;
 use super::supervise::StepResult;
@@ -13,7 +13,7 @@ const SIGXCPU: i32 = libc::SIGXCPU;
 #[derive(Clone, Copy)]
 pub struct Context<'a> {
     pub def: &'a LanguageDef,
-    /// Set when the language's epilogue was appended: a pass must print it.
+    /// Set when the program was sealed: a pass must print this marker.
     pub nonce: Option<&'a Nonce>,
     /// The cgroup's OOM killer fired.
     pub oom_killed: bool,
@@ -167,10 +167,7 @@ fn run_outcome(ctx: &Context<'_>, r: &StepResult) -> (Outcome, String) {
         return (Outcome::RuntimeError, format!("killed by signal {sig}"));
     }
     if r.exit_code == Some(0) && nonce_missing && failed_marker.is_none() && !stderr_fails {
-        return (
-            Outcome::RuntimeError,
-            "exited with status 0 before its tests finished".into(),
-        );
+        return (Outcome::WrongAnswer, EXITED_EARLY.into());
     }
     if def.silent_failure_is_wrong_answer && r.stderr.trim().is_empty() {
         return (

@@ -69,7 +69,6 @@ struct RawDef {
     fail_on_stderr: bool,
     #[serde(default)]
     silent_failure_is_wrong_answer: bool,
-    epilogue: Option<String>,
     check_pass: Option<String>,
     check_fail: Option<String>,
     unavailable: Option<String>,
@@ -97,7 +96,6 @@ pub struct LanguageDef {
     pub fail_output: Vec<String>,
     pub fail_on_stderr: bool,
     pub silent_failure_is_wrong_answer: bool,
-    pub epilogue: Option<String>,
     pub check_pass: Option<String>,
     pub check_fail: Option<String>,
     /// Why this language cannot be installed here at all.
@@ -147,11 +145,6 @@ fn parse(text: &str) -> Result<(BTreeMap<Language, LanguageDef>, Variants), Stri
         if raw.run.is_empty() || raw.version.is_empty() {
             return Err(format!("{name}: `run` and `version` must not be empty"));
         }
-        if let Some(e) = &raw.epilogue
-            && !e.contains("{nonce}")
-        {
-            return Err(format!("{name}: `epilogue` must print {{nonce}}"));
-        }
         out.insert(
             language,
             LanguageDef {
@@ -174,7 +167,6 @@ fn parse(text: &str) -> Result<(BTreeMap<Language, LanguageDef>, Variants), Stri
                 fail_output: raw.fail_output,
                 fail_on_stderr: raw.fail_on_stderr,
                 silent_failure_is_wrong_answer: raw.silent_failure_is_wrong_answer,
-                epilogue: raw.epilogue,
                 check_pass: raw.check_pass,
                 check_fail: raw.check_fail,
                 unavailable: raw.unavailable,

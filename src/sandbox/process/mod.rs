@@ -23,7 +23,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use crate::lang::Language;
 use crate::outcome::Outcome;
-use crate::sandbox::{Execution, Limits, Nonce, Program, Sandbox, SandboxId};
+use crate::sandbox::{Execution, Limits, Nonce, Program, Sandbox, SandboxId, seal};
 use langs::LanguageDef;
 use supervise::{FileSpec, Spec, StepResult, StepSpec};
 
@@ -140,7 +140,9 @@ impl ProcessSandbox {
             (&def.check_fail, Outcome::WrongAnswer),
         ] {
             let Some(src) = program else { continue };
-            let e = self.run_raw(def, &tc, src, &limits, None).await;
+            let e = self
+                .run_raw(def, &tc, &Program::plain(language, src.clone()), &limits)
+                .await;
             if e.outcome != want {
                 return Err(format!(
                     "the {language} toolchain ({}) failed passk's check: a program that must \
@@ -195,6 +197,7 @@ impl ProcessSandbox {
                 nproc,
                 output_bytes: limits.output_bytes,
                 stdin: None,
+                marker: None,
             });
         }
         let t = limits.time;
@@ -215,6 +218,7 @@ impl ProcessSandbox {
             nproc,
             output_bytes: limits.output_bytes,
             stdin: None,
+            marker: None,
         };
         match inputs {
             None => steps.push(run),
@@ -231,27 +235,43 @@ impl ProcessSandbox {
         &self,
         def: &LanguageDef,
         tc: &Toolchain,
-        source: &str,
+        program: &Program,
         limits: &Limits,
-        inputs: Option<&[String]>,
     ) -> Execution {
-        // A full program (run once per input) is judged by its output alone: no epilogue.
-        let nonce = def
-            .epilogue
-            .as_ref()
-            .filter(|_| inputs.is_none())
-            .map(|_| Nonce::new());
-        let mut content = source.to_string();
-        if let (Some(e), Some(n)) = (&def.epilogue, &nonce) {
-            content.push_str(&e.replace("{nonce}", &n.0));
-        }
-        let spec = Spec {
-            files: vec![FileSpec {
-                path: def.file.clone(),
-                content,
-            }],
-            steps: self.steps(def, tc, limits, inputs),
+        let inputs = program.inputs.as_deref().map(Vec::as_slice);
+        // HumanEval-X's Rust tests run under libtest's own `main` (`rustc --test`), which
+        // nothing can follow: those are judged by the exit status alone.
+        let libtest = program.variant == Some("humaneval-x") && def.language == Language::Rust;
+        let nonce = (program.needs_marker() && !libtest).then(Nonce::new);
+        let sealed = match &nonce {
+            Some(_) => seal::seal(
+                def.language,
+                &program.source,
+                program.tests_at.unwrap_or(0),
+                program
+                    .guard
+                    .as_ref()
+                    .map_or("", |g| g.entry_point.as_str()),
+                seal::Target::Process,
+            ),
+            None => seal::unsealed(def.language, &program.source, def.file == "main_test.go"),
         };
+        let mut files = vec![FileSpec {
+            path: def.file.clone(),
+            content: sealed.source,
+        }];
+        files.extend(
+            sealed
+                .files
+                .into_iter()
+                .chain(support_files(def.language))
+                .map(|(path, content)| FileSpec { path, content }),
+        );
+        let mut steps = self.steps(def, tc, limits, inputs);
+        if let (Some(n), Some(run)) = (&nonce, steps.last_mut()) {
+            run.marker = Some(format!("{}\n", n.0));
+        }
+        let spec = Spec { files, steps };
         let budget: Duration = spec
             .steps
             .iter()
@@ -382,6 +402,17 @@ impl ProcessSandbox {
     }
 }
 
+/// Files every run of `language` finds beside the program (Node's preloaded prelude).
+fn support_files(language: Language) -> Vec<(String, String)> {
+    match language {
+        Language::JavaScript | Language::TypeScript => vec![(
+            seal::NODE_PRELUDE_FILE.to_string(),
+            seal::NODE_PRELUDE.to_string(),
+        )],
+        _ => Vec::new(),
+    }
+}
+
 /// Compilers (scalac, ghc, rustc) need more than a test program.
 const COMPILER_MEMORY: u64 = 2 << 30;
 const SANDBOX_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
@@ -501,10 +532,7 @@ impl Sandbox for ProcessSandbox {
         if let Err(e) = self.check_language(language).await {
             return Execution::verdict(Outcome::ToolchainMissing, e);
         }
-        let inputs = program.inputs.as_deref().map(Vec::as_slice);
-        let mut e = self
-            .run_raw(def, &tc, &program.source, limits, inputs)
-            .await;
+        let mut e = self.run_raw(def, &tc, program, limits).await;
         e.fail_on_stderr(program.fail_on_stderr);
         e
     }

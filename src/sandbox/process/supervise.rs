@@ -45,7 +45,15 @@ pub struct StepSpec {
     pub output_bytes: usize,
     #[serde(default)]
     pub stdin: Option<String>,
+    /// The run's completion marker: readable once, on descriptor [`MARKER_FD`], from a pipe
+    /// whose other end the supervisor has already closed. It is in no file, argument or
+    /// environment variable; the harness's epilogue reads it after the last test.
+    #[serde(default)]
+    pub marker: Option<String>,
 }
+
+/// The descriptor a run step finds its completion marker on.
+pub const MARKER_FD: i32 = 3;
 
 /// How one step ended.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -72,6 +80,10 @@ impl StepResult {
 
 /// Entry point of `passk __supervise`: reads a [`Spec`] on stdin, answers on stdout.
 pub fn main() -> i32 {
+    // The spec holds each run's completion marker: not dumpable, the supervisor's memory and
+    // descriptors (/proc/1/mem, /proc/1/fd) are closed to the programs it runs as the same user.
+    // SAFETY: prctl with constant arguments.
+    unsafe { libc::prctl(libc::PR_SET_DUMPABLE, 0, 0, 0, 0) };
     let mut input = String::new();
     if let Err(e) = std::io::stdin().read_to_string(&mut input) {
         eprintln!("passk supervisor: reading the spec: {e}");
@@ -124,6 +136,14 @@ fn run_step(step: &StepSpec) -> StepResult {
         (libc::RLIMIT_NPROC, step.nproc),
         (libc::RLIMIT_CORE, 0),
     ];
+    let marker_pipe = match step.marker.as_deref().map(marker_pipe).transpose() {
+        Ok(p) => p,
+        Err(e) => {
+            result.spawn_error = Some(format!("cannot create the marker pipe: {e}"));
+            return result;
+        }
+    };
+    let marker_read = marker_pipe.as_ref().map(std::os::fd::AsRawFd::as_raw_fd);
     let mut cmd = Command::new(program);
     cmd.args(args)
         .stdin(if step.stdin.is_some() {
@@ -133,10 +153,22 @@ fn run_step(step: &StepSpec) -> StepResult {
         })
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
-    // SAFETY: only async-signal-safe calls (setsid, setrlimit) between fork and exec.
+    // SAFETY: only async-signal-safe calls (setsid, dup2, setrlimit) between fork and exec.
     unsafe {
         cmd.pre_exec(move || {
             libc::setsid();
+            if let Some(fd) = marker_read {
+                // dup2 leaves the new descriptor without close-on-exec; when the pipe already
+                // is descriptor 3, dup2 does nothing and the flag must be cleared here.
+                let ok = if fd == MARKER_FD {
+                    libc::fcntl(fd, libc::F_SETFD, 0)
+                } else {
+                    libc::dup2(fd, MARKER_FD)
+                };
+                if ok < 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+            }
             for (resource, value) in limits {
                 // Without capabilities a hard limit can only be lowered: clamp to the
                 // current one. RLIMIT_CPU's soft limit signals SIGXCPU a second before the
@@ -164,7 +196,10 @@ fn run_step(step: &StepSpec) -> StepResult {
         });
     }
     let start = Instant::now();
-    let mut child = match cmd.spawn() {
+    let spawned = cmd.spawn();
+    // The supervisor keeps no copy: the program's descriptor is the only way to the marker.
+    drop(marker_pipe);
+    let mut child = match spawned {
         Ok(c) => c,
         Err(e) => {
             result.spawn_error = Some(format!("cannot start `{program}`: {e}"));
@@ -220,6 +255,22 @@ fn run_step(step: &StepSpec) -> StepResult {
         result.signal = s.signal();
     }
     result
+}
+
+/// A pipe holding `marker` and nothing else, its write end already closed: the read end
+/// (close-on-exec, so only the descriptor the step dup2s survives into the program).
+fn marker_pipe(marker: &str) -> std::io::Result<std::os::fd::OwnedFd> {
+    use std::os::fd::{FromRawFd, OwnedFd};
+    let mut fds = [0; 2];
+    // SAFETY: pipe2 fills both descriptors, which are then owned here.
+    if unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) } != 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    // SAFETY: fresh descriptors from pipe2.
+    let (read, write) = unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) };
+    // A marker is far below the pipe's buffer: the write never blocks.
+    std::fs::File::from(write).write_all(marker.as_bytes())?;
+    Ok(read)
 }
 
 type Reader = std::thread::JoinHandle<(Vec<u8>, bool)>;

@@ -9,7 +9,7 @@ use wasmtime::{Engine, Linker, Module};
 use super::classify::{self, Ended};
 use super::state::{CommandState, wasi_builder};
 use crate::outcome::Outcome;
-use crate::sandbox::Nonce;
+use crate::sandbox::{EXITED_EARLY, Nonce};
 use crate::sandbox::{Execution, Limits};
 
 pub struct CommandGuest {
@@ -124,7 +124,8 @@ impl CommandEnd {
             Some(code) => judge_exit(self.exec, code, nonce, self.memory_denied),
             // C's assert() aborts, which traps: its message says it was a failed test.
             None if self.exec.outcome == Outcome::RuntimeError
-                && self.exec.stderr.contains("Assertion failed") =>
+                && (self.exec.stderr.contains("Assertion failed")
+                    || self.exec.stderr.contains("Assertion `")) =>
             {
                 Execution {
                     outcome: Outcome::WrongAnswer,
@@ -147,9 +148,9 @@ pub fn judge_exit(mut exec: Execution, code: i32, nonce: &Nonce, memory_denied: 
     }
     let stderr = exec.stderr.to_string();
     let has = |s: &str| stderr.contains(s);
-    exec.outcome = if code == 0 {
-        Outcome::RuntimeError
-    } else if has("AssertionError") || has("Assertion failed") || has("assertion failed") {
+    let assertion = has("AssertionError") || has("Assertion failed") || has("assertion failed");
+    // A clean exit without the marker never finished its tests.
+    exec.outcome = if code == 0 || assertion {
         Outcome::WrongAnswer
     } else if has("SyntaxError") {
         Outcome::SyntaxError
@@ -159,7 +160,7 @@ pub fn judge_exit(mut exec: Execution, code: i32, nonce: &Nonce, memory_denied: 
         Outcome::RuntimeError
     };
     exec.detail = if code == 0 {
-        "exited (code 0) before the tests completed".into()
+        EXITED_EARLY.into()
     } else {
         let first = stderr.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
         format!(
@@ -174,29 +175,26 @@ pub fn judge_exit(mut exec: Execution, code: i32, nonce: &Nonce, memory_denied: 
 /// for QuickJS, so Node-style tests and full programs run in the guest.
 const PRELUDE: &str = include_str!("../../../sandboxes/quickjs-prelude.js");
 
-/// Runs a JavaScript program; with `stdin` it is a full program (no tests, no nonce).
+/// Runs a JavaScript program: one whose tests print the completion marker (`sealed`: the
+/// marker is its standard input), or else one judged by its exit status and output (a full
+/// program on `stdin`, or passk's own harness whose printed results the host judges).
 pub async fn run_javascript(
     guest: &CommandGuest,
     source: &str,
     limits: &Limits,
     wall: Duration,
     stdin: Option<&str>,
+    sealed: bool,
 ) -> Execution {
-    if stdin.is_some() {
-        let script = format!("{PRELUDE}\n{source}\n;std.out.flush();\n");
-        let args = vec!["qjs".into(), "--std".into(), "-e".into(), script];
+    let script = format!("{PRELUDE}\n{source}\n;std.out.flush();\n");
+    let args = vec!["qjs".into(), "--std".into(), "-e".into(), script];
+    if !sealed {
         return guest.run(args, limits, wall, stdin).await.judge_program();
     }
     let nonce = Nonce::new();
-    let script = format!(
-        "{PRELUDE}\n{source}\n;std.out.puts(\"\\n{n}\\n\");std.out.flush();\n",
-        n = nonce.0
-    );
-    let args = vec![
-        "qjs".to_string(),
-        "--std".to_string(),
-        "-e".to_string(),
-        script,
-    ];
-    guest.run(args, limits, wall, None).await.judge(&nonce)
+    let marker = format!("{}\n", nonce.0);
+    guest
+        .run(args, limits, wall, Some(&marker))
+        .await
+        .judge(&nonce)
 }

@@ -214,6 +214,29 @@ impl Sandbox for WasmSandbox {
     }
 
     async fn run(&self, program: &Program, limits: &Limits) -> Execution {
+        // JavaScript prints the marker after its tests; C and C++ get their own `assert` and
+        // `main` back (a pass is `main` returning). Python's component guards its tests itself.
+        let sealed;
+        let program = if program.needs_marker()
+            && matches!(
+                program.language,
+                Language::JavaScript | Language::C | Language::Cpp
+            ) {
+            sealed = Program {
+                source: crate::sandbox::seal::seal(
+                    program.language,
+                    &program.source,
+                    program.tests_at.unwrap_or(0),
+                    "",
+                    crate::sandbox::seal::Target::Wasm,
+                )
+                .source,
+                ..program.clone()
+            };
+            &sealed
+        } else {
+            program
+        };
         let inputs = program.inputs.as_deref().map(Vec::as_slice);
         let mut e = match (program.language, inputs) {
             // Compiled once, run per input.
@@ -277,7 +300,10 @@ impl WasmSandbox {
                 Err(e) => Execution::verdict(crate::outcome::Outcome::ToolchainMissing, e),
             },
             Language::JavaScript => match self.quickjs() {
-                Ok(g) => command::run_javascript(&g, &program.source, limits, wall, stdin).await,
+                Ok(g) => {
+                    let sealed = program.needs_marker();
+                    command::run_javascript(&g, &program.source, limits, wall, stdin, sealed).await
+                }
                 Err(e) => Execution::verdict(crate::outcome::Outcome::ToolchainMissing, e),
             },
             other => Execution::verdict(

@@ -11,7 +11,7 @@ use super::classify::{self, Ended};
 use super::command::CommandGuest;
 use super::state::{ComponentState, wasi_builder};
 use crate::outcome::Outcome;
-use crate::sandbox::Nonce;
+use crate::sandbox::{EXITED_EARLY, Nonce};
 use crate::sandbox::{Execution, Limits, Program};
 
 mod bindings {
@@ -49,10 +49,17 @@ impl PythonComponent {
         wall: Duration,
         stdin: Option<&str>,
     ) -> Result<Execution, String> {
-        let (solution, tests, entry) = match &program.guard {
-            Some(g) if program.source.is_char_boundary(g.tests_at) => {
-                let (a, b) = program.source.split_at(g.tests_at);
-                (a, b, g.entry_point.as_str())
+        let entry = program
+            .guard
+            .as_ref()
+            .map_or("", |g| g.entry_point.as_str());
+        let at = program
+            .tests_at
+            .or(program.guard.as_ref().map(|g| g.tests_at));
+        let (solution, tests, entry) = match at {
+            Some(at) if program.source.is_char_boundary(at) => {
+                let (a, b) = program.source.split_at(at);
+                (a, b, entry)
             }
             _ => (program.source.as_str(), "", ""),
         };
@@ -90,10 +97,13 @@ impl PythonComponent {
                     Ending::Exited if stdin.is_some() && matches!(detail.trim(), "0" | "None") => {
                         Outcome::Passed
                     }
+                    Ending::Exited if matches!(detail.trim(), "0" | "None") => {
+                        return Ok(obs.execution(Outcome::WrongAnswer, EXITED_EARLY));
+                    }
                     Ending::Exited => {
                         return Ok(obs.execution(
                             Outcome::RuntimeError,
-                            format!("exited (code {detail}) before the tests completed"),
+                            format!("exited (code {detail}) before the tests finished"),
                         ));
                     }
                 };
@@ -102,10 +112,14 @@ impl PythonComponent {
             Ended::Failed(err) => match obs.failure(&err) {
                 Ok(e) => e,
                 Err(code) => {
-                    let mut e = obs.execution(
-                        Outcome::RuntimeError,
-                        format!("exited (code {code}) before the tests completed"),
-                    );
+                    let mut e = if code == 0 {
+                        obs.execution(Outcome::WrongAnswer, EXITED_EARLY)
+                    } else {
+                        obs.execution(
+                            Outcome::RuntimeError,
+                            format!("exited (code {code}) before the tests finished"),
+                        )
+                    };
                     e.exit_code = Some(code);
                     e
                 }
@@ -115,18 +129,19 @@ impl PythonComponent {
     }
 }
 
-/// Runs the program as `python -c WRAPPER SOURCE NONCE` in the plain interpreter. The wrapper
-/// removes both from `sys.argv`, runs the source as `__main__`, and prints the nonce only
-/// if the source ran to its end.
+/// Runs the program as `python -c WRAPPER SOURCE` in the plain interpreter. The wrapper
+/// removes the source from `sys.argv`, runs it as `__main__`, and only if it ran to its end
+/// reads the completion marker from standard input (for a program with tests, the marker
+/// is all the guest's stdin holds; it is in no argument) and prints it.
 const PLAIN_WRAPPER: &str = r#"
 import sys as _s
 def _passk():
-    src, nonce = _s.argv[1], _s.argv[2]
+    src = _s.argv[1]
     del _s.argv[1:]
     code = compile(src, "<program>", "exec")
     exec(code, {"__name__": "__main__"})
     _s.stdout.flush()
-    _s.__stdout__.write("\n" + nonce + "\n")
+    _s.__stdout__.write("\n" + _s.__stdin__.read().strip() + "\n")
     _s.__stdout__.flush()
 _passk()
 "#;
@@ -145,9 +160,11 @@ pub async fn run_plain(
         "-c".to_string(),
         PLAIN_WRAPPER.to_string(),
         source.to_string(),
-        nonce.0.clone(),
     ];
-    let end = guest.run(args, limits, wall, stdin).await;
+    let marker = format!("{}\n", nonce.0);
+    let end = guest
+        .run(args, limits, wall, Some(stdin.unwrap_or(&marker)))
+        .await;
     let Some(code) = end.exit else {
         return end.exec;
     };
@@ -167,8 +184,8 @@ pub async fn run_plain(
         .unwrap_or("")
         .to_string();
     exec.outcome = if code == 0 {
-        exec.detail = "exited (code 0) before the tests completed".into();
-        Outcome::RuntimeError
+        exec.detail = EXITED_EARLY.into();
+        Outcome::WrongAnswer
     } else if last.starts_with("AssertionError") {
         Outcome::WrongAnswer
     } else if last.starts_with("SyntaxError") || last.starts_with("IndentationError") {
