@@ -17,7 +17,7 @@ use passk::sandbox::wasm::{WasmOptions, WasmSandbox};
 use passk::sandbox::{Limits, Program, Sandbox};
 use passk::setup::Paths;
 
-const REPS: usize = 7;
+const REPS: usize = 5;
 
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(|a, b| a.total_cmp(b));

@@ -97,10 +97,11 @@ def _snapshot(names):
     return out
 
 
-def _tampered(namespace, names, modules):
-    """What the program changed that the tests rely on, or None."""
+def _tampered(namespace, names, modules, entry):
+    """What the program changed that the tests rely on, or None. The entry point may carry
+    a builtin's name (MBPP 126 tests a function called `sum`)."""
     for n in names:
-        if n.startswith("__"):
+        if n.startswith("__") or n == entry:
             continue
         if n in _BUILTINS and n in namespace and namespace[n] is not _BUILTINS[n]:
             return f"defines `{n}`, which shadows the builtin the tests use"
@@ -175,7 +176,7 @@ def evaluate(
             live = vars(_builtins)
             live.clear()
             live.update(_saved)
-            why = _tampered(namespace, names, modules)
+            why = _tampered(namespace, names, modules, entry)
             if why is not None:
                 return "raised", "passk: the program " + why
             _exec(second, namespace)
