@@ -14,8 +14,9 @@
 //!   (Rust `::std::assert_eq!`, Java/C# `PasskAssert`, Scala `_root_.scala.Predef.assert`);
 //! - an **epilogue** that runs only after the last test and prints the run's marker, which
 //!   it reads at that moment from a descriptor (process sandbox: a pipe on fd 3, filled by
-//!   the supervisor; WASM: standard input). Compiled languages rename the tests' `main` and
-//!   add a `main` that calls it and then prints the marker; Go adds a `TestMain`.
+//!   the supervisor; WASM: standard input). Compiled languages wrap the tests' `main` (C and
+//!   C++ by linking with `--wrap=main`, the others by renaming it) in a `main` that calls it
+//!   and then prints the marker; Go adds a `TestMain`.
 //!
 //! The marker is in no file, argument or environment variable, so a program that reads its
 //! own source learns nothing, and a clean exit before the tests (from any hook) never prints
@@ -119,15 +120,16 @@ pub fn seal(
 
 /// A program that runs without a marker (passk's own harness, a full program) in the
 /// process sandbox: the files its language's commands expect all the same (C and C++ link
-/// with `--wrap=main`; a Go test binary, `go_test`, is built with passk's `TestMain` file).
-pub fn unsealed(language: Language, source: &str, go_test: bool) -> Sealed {
+/// with `--wrap=main`; a compile command that names [`GO_MAIN_FILE`], `wants_go_main`,
+/// needs passk's `TestMain` file).
+pub fn unsealed(language: Language, source: &str, wants_go_main: bool) -> Sealed {
     let mut s = Sealed {
         source: source.to_string(),
         files: Vec::new(),
     };
     match language {
         Language::C | Language::Cpp => s.source.push_str(&c_main_wrapper(language)),
-        Language::Go if go_test => s.files.push((GO_MAIN_FILE.to_string(), go_main(source))),
+        Language::Go if wants_go_main => s.files.push((GO_MAIN_FILE.to_string(), go_main(source))),
         _ => {}
     }
     s
@@ -221,9 +223,9 @@ fn strip_c_comments(s: &str) -> String {
 
 /// C and C++: every macro the solution defined is undefined before the tests, `assert` is
 /// redefined to call a function of the harness (a solution's `__assert_fail` or `NDEBUG` no
-/// longer matter), and `main` is the tests' own. In the process sandbox the tests' `main` is
-/// renamed and a `main` that prints the marker after it returns 0 is added; in WASM the pass
-/// is `main` returning (the host sees `_start` return), so no marker is needed.
+/// longer matter), and `main` is the tests' own. In the process sandbox [`c_main_wrapper`]
+/// prints the marker after that `main` returned 0; in WASM the pass is `main` returning (the
+/// host sees `_start` return), so no marker is needed.
 fn c_family(language: Language, solution: &str, tests: &str, target: Target) -> String {
     let cpp = language == Language::Cpp;
     let linkage = if cpp { "extern \"C\" " } else { "" };
@@ -502,28 +504,35 @@ fn rust(solution: &str, tests: &str) -> String {
 
 /// Prefixes every call of the macros `names` (`name!`) not already path-qualified.
 fn qualify_macros(code: &str, names: &[&str], prefix: &str) -> String {
+    rewrite_words(code, b':', |rest| {
+        let n = names
+            .iter()
+            .find(|n| rest.starts_with(**n) && rest.as_bytes().get(n.len()) == Some(&b'!'))?;
+        Some((n.len(), format!("{prefix}{n}")))
+    })
+}
+
+/// Walks `code` and, at each place where a word may start (not after an identifier
+/// character or `not_after`), lets `hit` replace the `len` bytes there with its text.
+fn rewrite_words(
+    code: &str,
+    not_after: u8,
+    hit: impl Fn(&str) -> Option<(usize, String)>,
+) -> String {
     let b = code.as_bytes();
     let mut out = String::with_capacity(code.len() + 64);
     let mut i = 0;
     while i < code.len() {
-        let word_start =
-            i == 0 || !(b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_' || b[i - 1] == b':');
-        let hit = word_start
-            .then(|| {
-                names
-                    .iter()
-                    .find(|n| code[i..].starts_with(*n) && b.get(i + n.len()) == Some(&b'!'))
-            })
-            .flatten();
-        if let Some(n) = hit {
-            out.push_str(prefix);
-            out.push_str(n);
-            i += n.len();
-        } else {
-            let c = code[i..].chars().next().unwrap_or(' ');
-            out.push(c);
-            i += c.len_utf8();
+        let word_start = i == 0
+            || !(b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_' || b[i - 1] == not_after);
+        if let Some((len, with)) = word_start.then(|| hit(&code[i..])).flatten() {
+            out.push_str(&with);
+            i += len;
+            continue;
         }
+        let c = code[i..].chars().next().unwrap_or(' ');
+        out.push(c);
+        i += c.len_utf8();
     }
     out
 }
@@ -682,31 +691,21 @@ fn haskell(solution: &str, tests: &str) -> String {
 
 /// Replaces calls `name(` (a whole word, not a member access) with `with(`.
 fn replace_calls(code: &str, name: &str, with: &str) -> String {
-    let b = code.as_bytes();
-    let mut out = String::with_capacity(code.len() + 64);
-    let mut i = 0;
-    while i < code.len() {
-        let word_start =
-            i == 0 || !(b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_' || b[i - 1] == b'.');
-        if word_start && code[i..].starts_with(name) {
-            let rest = &code[i + name.len()..];
-            let after = rest.trim_start_matches([' ', '\t']);
-            let next_is_word = rest
-                .as_bytes()
-                .first()
-                .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_');
-            if !next_is_word && after.starts_with('(') {
-                out.push_str(with);
-                out.push_str(&rest[..rest.len() - after.len()]);
-                i += name.len() + (rest.len() - after.len());
-                continue;
-            }
+    rewrite_words(code, b'.', |rest| {
+        let after_name = rest.strip_prefix(name)?;
+        if after_name
+            .as_bytes()
+            .first()
+            .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_')
+        {
+            return None;
         }
-        let c = code[i..].chars().next().unwrap_or(' ');
-        out.push(c);
-        i += c.len_utf8();
-    }
-    out
+        let after = after_name.trim_start_matches([' ', '\t']);
+        after.starts_with('(').then(|| {
+            let gap = after_name.len() - after.len();
+            (name.len() + gap, format!("{with}{}", &after_name[..gap]))
+        })
+    })
 }
 
 #[cfg(test)]

@@ -254,7 +254,14 @@ impl ProcessSandbox {
                     .map_or("", |g| g.entry_point.as_str()),
                 seal::Target::Process,
             ),
-            None => seal::unsealed(def.language, &program.source, def.file == "main_test.go"),
+            None => seal::unsealed(
+                def.language,
+                &program.source,
+                def.compile
+                    .iter()
+                    .flatten()
+                    .any(|a| a == seal::GO_MAIN_FILE),
+            ),
         };
         let mut files = vec![FileSpec {
             path: def.file.clone(),
