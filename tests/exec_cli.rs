@@ -319,7 +319,9 @@ fn missing_or_corrupt_guest_is_a_loud_harness_fault() {
         "{}",
         text(&o)
     );
-    let r = std::fs::read_to_string(tmp.path().join("missing/results.jsonl")).unwrap();
+    // The reference check met the fault first: Python is refused, nothing is scored.
+    assert!(text(&o).contains("REFUSED python"), "{}", text(&o));
+    let r = std::fs::read_to_string(tmp.path().join("missing/references.json")).unwrap();
     assert!(r.contains("toolchain_missing"), "{r}");
 
     let guest = passk::setup::Paths::at(&cache).python_component();
@@ -470,7 +472,8 @@ fn rescoring_the_same_samples_executes_nothing() {
             .filter(|l| l.contains("\"reused\":true"))
             .count()
     };
-    assert_eq!(reused(&first), 0);
+    // The canonical samples are the programs the reference check ran just before.
+    assert_eq!(reused(&first), 30, "the references' verdicts are reused");
     assert_eq!(reused(&second), 60, "every verdict came from the cache");
     // --no-cache executes again.
     let third = tmp.path().join("third");

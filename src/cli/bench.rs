@@ -114,6 +114,11 @@ fn passk_rate(
             disk: None,
         },
         shard: None,
+        // Throughput of scoring alone: references would be a second, cached run.
+        references: crate::runner::references::ReferenceSettings {
+            enabled: false,
+            known_defects: Vec::new(),
+        },
     };
     let sandbox = Arc::new(args.sandbox.sandbox()?);
     // Load (or compile and cache) the guest before the clock starts, as any run after the

@@ -28,6 +28,8 @@ pub struct ExecArgs {
     pub json: bool,
     #[command(flatten)]
     pub reuse: super::ReuseArgs,
+    #[command(flatten)]
+    pub references: super::ReferenceArgs,
     /// Run only shard INDEX/COUNT of the problems (0-based; e.g. from a Kubernetes Indexed
     /// Job's JOB_COMPLETION_INDEX); join the shards' directories with `passk merge`.
     #[arg(long, value_name = "INDEX/COUNT")]
@@ -46,6 +48,7 @@ pub fn run(args: ExecArgs) -> anyhow::Result<i32> {
         workers: args.sandbox.workers(),
         reuse: args.reuse.reuse(),
         shard: args.shard,
+        references: args.references.settings(),
     };
     let mut progress = Progress::new(args.json);
     let cancel = Cancel::default();
@@ -74,6 +77,13 @@ pub fn exit_code(summary: &Summary, interrupted: bool) -> i32 {
     if interrupted {
         exit_codes::INTERRUPTED
     } else if !summary.complete {
+        for r in &summary.refused {
+            eprintln!(
+                "REFUSED {}: {} of {} reference solutions fail here; no {} score (details in \
+                 references.json; `--no-reference-check` skips the check)",
+                r.language, r.failing, r.checked, r.language
+            );
+        }
         eprintln!(
             "INCOMPLETE: {} harness faults, {} of {} samples scored; scores are not trustworthy",
             summary.harness_faults, summary.samples_executed, summary.samples_expected

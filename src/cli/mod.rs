@@ -201,6 +201,31 @@ pub struct ReuseArgs {
     pub cache_dir: Option<PathBuf>,
 }
 
+/// The reference check every scored run begins with.
+#[derive(clap::Args, Debug, Clone)]
+pub struct ReferenceArgs {
+    /// Score without first running the problems' reference solutions. By default passk runs
+    /// them (cached like any verdict), excludes every problem whose reference fails here and
+    /// refuses (exit 4) a language where more than 5 % fail. Skip it only for suites without
+    /// references, or when you know better.
+    #[arg(long)]
+    pub no_reference_check: bool,
+    /// A known-defects list of your own (TOML, like passk's sandboxes/known-defects.toml):
+    /// problems whose reference is broken in the benchmark itself, excluded without making
+    /// the run incomplete. Repeatable.
+    #[arg(long, value_name = "FILE")]
+    pub known_defects: Vec<PathBuf>,
+}
+
+impl ReferenceArgs {
+    pub fn settings(&self) -> crate::runner::references::ReferenceSettings {
+        crate::runner::references::ReferenceSettings {
+            enabled: !self.no_reference_check,
+            known_defects: self.known_defects.clone(),
+        }
+    }
+}
+
 impl ReuseArgs {
     pub fn reuse(&self) -> crate::runner::Reuse {
         crate::runner::Reuse {

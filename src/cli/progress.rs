@@ -89,19 +89,7 @@ impl Progress {
                 }
             }
             Event::SampleFinished(r) => {
-                if r.execution.outcome.is_harness_fault() {
-                    self.faults += 1;
-                    if self.faults <= 5 {
-                        self.println(format!(
-                            "HARNESS FAULT {} #{} ({}): {} — {}",
-                            r.task_id,
-                            r.sample_index,
-                            r.language,
-                            r.execution.outcome,
-                            r.execution.detail
-                        ));
-                    }
-                }
+                self.fault(r, &format!("#{}", r.sample_index));
                 if let Some(b) = &self.bar {
                     b.inc(1);
                     if self.faults > 0 {
@@ -109,8 +97,50 @@ impl Progress {
                     }
                 }
             }
+            Event::ReferencesStarted { total } => {
+                if let Some(b) = &self.bar {
+                    b.set_length(total as u64);
+                    b.set_position(0);
+                    b.set_message("checking reference solutions");
+                    b.reset_eta();
+                }
+            }
+            Event::ReferenceFinished(r) => {
+                self.fault(r, "reference");
+                if let Some(b) = &self.bar {
+                    b.inc(1);
+                }
+            }
+            Event::ReferencesChecked(check) => {
+                if let Some(b) = &self.bar {
+                    b.set_message("");
+                }
+                let text = crate::runner::references::render(check);
+                if !text.is_empty() {
+                    self.println(text.trim_end().to_string());
+                }
+                self.println(format!(
+                    "{} reference solutions checked: {} problems excluded, {} languages refused",
+                    check.checked,
+                    check.excluded.len(),
+                    check.refused.len()
+                ));
+            }
             Event::Interrupted => {
                 self.println("interrupted: finished samples are saved; rerun to resume".into())
+            }
+        }
+    }
+
+    /// Harness faults are printed as they happen (the first few; the count stays on the bar).
+    fn fault(&mut self, r: &crate::runner::results::ResultRecord, which: &str) {
+        if r.execution.outcome.is_harness_fault() {
+            self.faults += 1;
+            if self.faults <= 5 {
+                self.println(format!(
+                    "HARNESS FAULT {} {which} ({}): {} — {}",
+                    r.task_id, r.language, r.execution.outcome, r.execution.detail
+                ));
             }
         }
     }

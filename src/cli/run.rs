@@ -91,6 +91,8 @@ pub struct RunArgs {
     #[command(flatten)]
     pub reuse: super::ReuseArgs,
     #[command(flatten)]
+    pub references: super::ReferenceArgs,
+    #[command(flatten)]
     pub sandbox: SandboxArgs,
 }
 
@@ -173,6 +175,7 @@ pub fn run_cmd(args: RunArgs) -> anyhow::Result<i32> {
         workers: args.sandbox.workers(),
         reuse: args.reuse.reuse(),
         shard: args.shard,
+        references: args.references.settings(),
     };
     let mut progress = Progress::new(args.json);
     let gen_bar = progress.generation_bar();

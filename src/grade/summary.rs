@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::pass_at_k::mean_pass_at_k;
 use super::stats::bootstrap_mean_ci;
 use crate::outcome::Outcome;
+use crate::runner::references::{Excluded, ReferenceCheck, Refused};
 use crate::runner::results::ResultRecord;
 
 /// Bumped whenever a field changes meaning or disappears.
@@ -29,6 +30,29 @@ pub struct Summary {
     /// Keyed `model/language`; only present when samples name models.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub by_model: BTreeMap<String, Group>,
+    /// Reference solutions run before scoring (absent when none was: `--no-reference-check`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub references_checked: Option<usize>,
+    /// Problems left out of every score because their reference fails here or is a known
+    /// defect.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub excluded: Vec<Excluded>,
+    /// Languages not scored: too many of their references fail (the run is incomplete).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub refused: Vec<Refused>,
+}
+
+impl Summary {
+    /// Adds what the reference check found; a refused language makes the run incomplete.
+    pub fn with_references(mut self, check: Option<ReferenceCheck>) -> Summary {
+        if let Some(check) = check {
+            self.complete &= check.refused.is_empty();
+            self.references_checked = Some(check.checked);
+            self.excluded = check.excluded;
+            self.refused = check.refused;
+        }
+        self
+    }
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -282,6 +306,9 @@ impl SummaryBuilder {
                 .iter()
                 .map(|(k, t)| (k.clone(), t.group()))
                 .collect(),
+            references_checked: None,
+            excluded: Vec::new(),
+            refused: Vec::new(),
         }
     }
 }

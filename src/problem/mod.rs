@@ -1,6 +1,7 @@
 //! Problems: the model passk scores against, and the importers that read benchmark files
 //! (HumanEval JSONL, MBPP full JSONL and sanitized JSON) into it.
 
+pub mod defects;
 pub mod humaneval;
 pub mod humaneval_x;
 pub mod io;

@@ -321,6 +321,13 @@ pub fn render(m: &ExecManifest, s: &Summary) -> String {
             s.harness_faults, s.samples_executed, s.samples_expected
         );
     }
+    for r in &s.refused {
+        let _ = write!(
+            out,
+            "<p class=\"warn\"><b>{} refused:</b> {} of {} reference solutions fail in this sandbox, so no {} score is reported.</p>",
+            r.language, r.failing, r.checked, r.language
+        );
+    }
     out.push_str("<table><tr><th>model/language</th><th>problems</th><th>samples</th><th>pass@1</th><th>95% CI</th><th>ms/sample</th></tr>");
     for (name, g) in &rows {
         let p1 = g.pass_at_k.get("pass@1").copied().unwrap_or(0.0);
@@ -339,6 +346,24 @@ pub fn render(m: &ExecManifest, s: &Summary) -> String {
         );
     }
     out.push_str("</table>");
+    if !s.excluded.is_empty() {
+        out.push_str("<h2>Excluded problems</h2><p>Their reference solution fails here, or is a known defect of the benchmark; they count in no score.</p><table><tr><th>problem</th><th>language</th><th>reference outcome</th><th>why</th></tr>");
+        for e in &s.excluded {
+            let why = e
+                .known_defect
+                .as_ref()
+                .map_or_else(|| e.detail.clone(), |r| format!("known defect: {r}"));
+            let _ = write!(
+                out,
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td style=\"text-align:left\">{}</td></tr>",
+                esc(&e.task_id),
+                e.language,
+                e.outcome,
+                esc(&why)
+            );
+        }
+        out.push_str("</table>");
+    }
     let _ = write!(out, "<h2>pass@k</h2>{}", pass_at_k_plot(&rows));
     let _ = write!(out, "<h2>Outcomes</h2>{}", outcome_plot(&rows));
     match syntax_plot(&rows) {

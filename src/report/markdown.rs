@@ -55,6 +55,21 @@ pub fn render(
             s.harness_faults, s.samples_executed, s.samples_expected
         );
     }
+    for r in &s.refused {
+        let _ = writeln!(
+            out,
+            "> **{} refused:** {} of {} reference solutions fail in this sandbox, so no {} score is reported (first: {}).\n",
+            r.language,
+            r.failing,
+            r.checked,
+            r.language,
+            r.first
+                .iter()
+                .map(|f| format!("`{}` {}", f.task_id, f.outcome))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
     let rows: Vec<(&String, &Group)> = if s.by_model.is_empty() {
         s.by_language.iter().collect()
     } else {
@@ -99,6 +114,30 @@ pub fn render(
     }
     if s.by_model.len() + s.by_language.len() > 1 {
         row("**all**", &s.overall);
+    }
+    if let Some(n) = s.references_checked {
+        let _ = writeln!(
+            out,
+            "\n{n} reference solutions were run before scoring; {} problems are excluded from every score.",
+            s.excluded.len()
+        );
+    }
+    if !s.excluded.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n## Excluded problems\n\n| problem | language | reference outcome | why |\n|---|---|---|---|"
+        );
+        for e in &s.excluded {
+            let why = match &e.known_defect {
+                Some(reason) => format!("known defect: {reason}"),
+                None => e.detail.replace('|', "\\|").replace('\n', " "),
+            };
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {why} |",
+                e.task_id, e.language, e.outcome
+            );
+        }
     }
     let generated: Vec<(&String, &crate::grade::summary::Efficiency)> = s
         .by_model

@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+use super::references::{self, Checked, ReferenceCheck, ReferenceSettings};
 use super::results::{self, ResultRecord, ResultsWriter, SampleKey};
 use super::shard::Shard;
 use super::{Cancel, Event, Job, execute};
@@ -29,6 +30,8 @@ pub struct ExecOptions {
     pub reuse: super::Reuse,
     /// Only this shard's problems.
     pub shard: Option<Shard>,
+    /// The reference check before scoring ([`super::references`]).
+    pub references: ReferenceSettings,
 }
 
 /// What a run directory was made from; a resume must match it.
@@ -73,10 +76,18 @@ impl Indexer {
     }
 }
 
+/// Samples per problem (id and language), in first-seen order.
+type Selected = Vec<((String, Language), usize)>;
+
 /// Checks every sample before anything runs: a bad line fails the run up front, naming the
-/// file and line, instead of half-way through. Returns the sample count.
-fn validate(path: &Path, problems: &ProblemSet, shard: Option<Shard>) -> Result<usize, InputError> {
-    let mut n = 0;
+/// file and line, instead of half-way through. Returns how many samples each problem has.
+fn validate(
+    path: &Path,
+    problems: &ProblemSet,
+    shard: Option<Shard>,
+) -> Result<Selected, InputError> {
+    let mut counts: Selected = Vec::new();
+    let mut at: HashMap<(String, Language), usize> = HashMap::new();
     for s in SampleReader::open(path)? {
         let s = s?;
         let p = problems
@@ -87,10 +98,15 @@ fn validate(path: &Path, problems: &ProblemSet, shard: Option<Shard>) -> Result<
                 message,
             })?;
         if shard.is_none_or(|sh| sh.contains(&p.id)) {
-            n += 1;
+            let key = (p.id.clone(), p.language);
+            let i = *at.entry(key.clone()).or_insert_with(|| {
+                counts.push((key, 0));
+                counts.len() - 1
+            });
+            counts[i].1 += 1;
         }
     }
-    Ok(n)
+    Ok(counts)
 }
 
 pub fn write_json_atomically(path: &Path, value: &impl Serialize) -> Result<(), RunError> {
@@ -126,13 +142,20 @@ pub fn summarize_where(
     samples_expected: usize,
     keep: impl Fn(&ResultRecord) -> bool,
 ) -> Result<Summary, RunError> {
+    // Problems the reference check excluded are scored by no summary, whatever results an
+    // earlier run into the directory left for them.
+    let check = ReferenceCheck::load(out)?;
     let mut b = SummaryBuilder::default();
     results::for_each(&out.join("results.jsonl"), |r| {
-        if keep(&r) {
+        if keep(&r)
+            && check
+                .as_ref()
+                .is_none_or(|c| c.keeps(&r.task_id, r.language))
+        {
             b.add(&r)
         }
     })?;
-    Ok(b.finish(samples_expected))
+    Ok(b.finish(samples_expected).with_references(check))
 }
 
 /// Reads one JSON file of a run directory (`manifest.json`, `summary.json`).
@@ -220,7 +243,7 @@ pub fn run_exec(
     on_event: &mut dyn FnMut(Event<'_>),
 ) -> Result<ExecOutcome, RunError> {
     let problems = ProblemSet::load(&opts.problems)?;
-    let total = validate(&opts.samples, &problems, opts.shard)?;
+    let selected = validate(&opts.samples, &problems, opts.shard)?;
     std::fs::create_dir_all(&opts.out).map_err(|e| RunError::Io {
         path: opts.out.clone(),
         source: e,
@@ -228,6 +251,31 @@ pub fn run_exec(
     let manifest = manifest_for(opts, &problems, sandbox.deterministic())?;
     check_resume(&opts.out, &manifest)?;
     write_json_atomically(&opts.out.join("manifest.json"), &manifest)?;
+
+    let references: Vec<&crate::problem::Problem> = selected
+        .iter()
+        .filter_map(|((id, l), _)| problems.find(id, Some(*l)).ok())
+        .collect();
+    let checked = references::prepare(
+        &opts.out,
+        &problems,
+        &references,
+        &opts.references,
+        &opts.limits,
+        opts.workers,
+        &opts.reuse,
+        sandbox.clone(),
+        cancel,
+        on_event,
+    )?;
+    let total: usize = selected
+        .iter()
+        .filter(|((id, l), _)| checked.keeps(id, *l))
+        .map(|(_, n)| n)
+        .sum();
+    if let Checked::Cancelled = checked {
+        return interrupted_early(&opts.out, total, on_event);
+    }
 
     let (mut writer, done) = ResultsWriter::open(&opts.out.join("results.jsonl"))?;
     on_event(Event::Started {
@@ -241,7 +289,7 @@ pub fn run_exec(
         // Validated above; a file changed under us mid-run only loses the changed lines.
         let s = s.ok()?;
         let p = problems.find(&s.task_id, s.language).ok()?;
-        if opts.shard.is_some_and(|sh| !sh.contains(&p.id)) {
+        if opts.shard.is_some_and(|sh| !sh.contains(&p.id)) || !checked.keeps(&p.id, p.language) {
             return None;
         }
         let sample_index = indexer.next(&p.id, p.language, &s.model);
@@ -284,6 +332,22 @@ pub fn run_exec(
         on_event,
         write_error,
     )
+}
+
+/// Ends a run cancelled before any sample started: the summary of what the directory holds.
+pub(super) fn interrupted_early(
+    out: &Path,
+    total: usize,
+    on_event: &mut dyn FnMut(Event<'_>),
+) -> Result<ExecOutcome, RunError> {
+    on_event(Event::Interrupted);
+    let summary = summarize(out, total)?;
+    write_summary(out, &summary)?;
+    Ok(ExecOutcome {
+        summary,
+        interrupted: true,
+        out: out.to_path_buf(),
+    })
 }
 
 /// Appends each result to `writer` (keeping the first write error) and reports it.

@@ -5,6 +5,7 @@ use std::collections::{BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 
 use super::exec::{ExecManifest, read_run_file, summarize, write_json_atomically, write_summary};
+use super::references::ReferenceCheck;
 use super::results::{self, ResultsWriter};
 use crate::errors::RunError;
 use crate::grade::summary::Summary;
@@ -103,6 +104,18 @@ pub fn merge(shards: &[PathBuf], out: &Path) -> Result<Summary, RunError> {
         samples.sync()?;
     }
     writer.sync()?;
+    // The shards checked the references of their own problems: together, all of them.
+    let mut references: Option<ReferenceCheck> = None;
+    for dir in shards {
+        if let Some(c) = ReferenceCheck::load(dir)? {
+            references
+                .get_or_insert_with(ReferenceCheck::default)
+                .merge(c);
+        }
+    }
+    if let Some(c) = &references {
+        c.save(out)?;
+    }
     let summary = summarize(out, expected)?;
     write_summary(out, &summary)?;
     Ok(summary)

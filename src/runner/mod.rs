@@ -3,6 +3,7 @@
 
 pub mod exec;
 pub mod merge;
+pub mod references;
 pub mod results;
 pub mod reuse;
 pub mod run;
@@ -59,6 +60,13 @@ pub enum Event<'a> {
         already_done: usize,
     },
     SampleFinished(&'a ResultRecord),
+    /// The reference check of the selected problems begins: `total` references to run.
+    ReferencesStarted {
+        total: usize,
+    },
+    ReferenceFinished(&'a ResultRecord),
+    /// Every reference ran: what is excluded and refused.
+    ReferencesChecked(&'a references::ReferenceCheck),
     /// Ctrl-C: no new samples start; those in flight finish and are kept.
     Interrupted,
 }

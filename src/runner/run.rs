@@ -40,6 +40,9 @@ pub struct RunOptions {
     pub workers: usize,
     pub reuse: super::Reuse,
     pub shard: Option<Shard>,
+    /// The reference check before generation ([`super::references`]): excluded problems
+    /// and refused languages are not generated for.
+    pub references: super::references::ReferenceSettings,
 }
 
 /// What generated a run, in its manifest (DESIGN §6 provenance).
@@ -223,7 +226,7 @@ pub fn run(
     on_event: &mut dyn FnMut(Event<'_>),
 ) -> Result<ExecOutcome, RunError> {
     let set = ProblemSet::load(&opts.problems)?;
-    let problems = select(&set, opts);
+    let mut problems = select(&set, opts);
     if problems.is_empty() {
         return Err(RunError::Mismatch(format!(
             "{}: no problems in the languages asked for ({})",
@@ -264,6 +267,25 @@ pub fn run(
     check_resume(&opts.out, &manifest)?;
     write_json_atomically(&opts.out.join("manifest.json"), &manifest)?;
 
+    let checked = super::references::prepare(
+        &opts.out,
+        &set,
+        &problems.iter().collect::<Vec<_>>(),
+        &opts.references,
+        &opts.limits,
+        opts.workers,
+        &opts.reuse,
+        sandbox.clone(),
+        cancel,
+        on_event,
+    )?;
+    problems.retain(|p| checked.keeps(&p.id, p.language));
+    let n = opts.n.max(1);
+    let total = generators.len() * problems.len() * n;
+    if let super::references::Checked::Cancelled = checked {
+        return super::exec::interrupted_early(&opts.out, total, on_event);
+    }
+
     let samples_path = opts.out.join("samples.jsonl");
     let mut generated: HashMap<SampleKey, SampleRecord> = HashMap::new();
     results::for_each_line(&samples_path, "sample record", |r: SampleRecord| {
@@ -272,8 +294,6 @@ pub fn run(
     let samples_writer = Mutex::new(ResultsWriter::append_to(&samples_path)?);
     let (mut writer, done) = ResultsWriter::open(&opts.out.join("results.jsonl"))?;
 
-    let n = opts.n.max(1);
-    let total = generators.len() * problems.len() * n;
     // Generated before the crash but not executed: straight to execution.
     let mut pending: Vec<Job> = Vec::new();
     let mut work: BTreeMap<usize, Vec<Work>> = BTreeMap::new();

@@ -10,6 +10,7 @@ use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
@@ -195,6 +196,29 @@ fn run_step(step: &StepSpec) -> StepResult {
             Ok(())
         });
     }
+    // The helper threads exist before the program does: a fork bomb fills the sandbox's
+    // pids limit at once, and a thread started after it could not be.
+    let overflow = Arc::new(AtomicBool::new(false));
+    let helpers = (|| -> std::io::Result<_> {
+        let (out_tx, out) = spawn_reader(step.output_bytes, overflow.clone())?;
+        let (err_tx, err) = spawn_reader(step.output_bytes, overflow.clone())?;
+        let (in_tx, in_rx) = mpsc::channel::<std::process::ChildStdin>();
+        let data = step.stdin.clone();
+        std::thread::Builder::new().spawn(move || {
+            // A program that never reads its stdin must not block the supervisor.
+            if let (Ok(mut stdin), Some(data)) = (in_rx.recv(), data) {
+                let _ = stdin.write_all(data.as_bytes());
+            }
+        })?;
+        Ok((out_tx, out, err_tx, err, in_tx))
+    })();
+    let (out_tx, out, err_tx, err, in_tx) = match helpers {
+        Ok(h) => h,
+        Err(e) => {
+            result.spawn_error = Some(format!("cannot start the supervisor's threads: {e}"));
+            return result;
+        }
+    };
     let start = Instant::now();
     let spawned = cmd.spawn();
     // The supervisor keeps no copy: the program's descriptor is the only way to the marker.
@@ -207,15 +231,12 @@ fn run_step(step: &StepSpec) -> StepResult {
         }
     };
     let pgid = child.id() as i32;
-    if let (Some(mut stdin), Some(data)) = (child.stdin.take(), step.stdin.clone()) {
-        // A program that never reads its stdin must not block the supervisor.
-        std::thread::spawn(move || {
-            let _ = stdin.write_all(data.as_bytes());
-        });
+    if let Some(stdin) = child.stdin.take() {
+        let _ = in_tx.send(stdin);
     }
-    let overflow = Arc::new(AtomicBool::new(false));
-    let out = spawn_reader(child.stdout.take(), step.output_bytes, overflow.clone());
-    let err = spawn_reader(child.stderr.take(), step.output_bytes, overflow.clone());
+    drop(in_tx);
+    let _ = out_tx.send(Box::new(child.stdout.take().expect("piped stdout")));
+    let _ = err_tx.send(Box::new(child.stderr.take().expect("piped stderr")));
     let deadline = start + Duration::from_millis(step.wall_ms);
     let mut pause = Duration::from_micros(200);
     let status = loop {
@@ -274,18 +295,20 @@ fn marker_pipe(marker: &str) -> std::io::Result<std::os::fd::OwnedFd> {
 }
 
 type Reader = std::thread::JoinHandle<(Vec<u8>, bool)>;
+type Pipe = Box<dyn Read + Send>;
 
-/// Drains a pipe, keeping at most `cap` bytes; past the cap it raises `overflow` and keeps
-/// draining so the writer is never blocked while it is being killed.
+/// A thread that waits for a pipe, then drains it, keeping at most `cap` bytes; past the
+/// cap it raises `overflow` and keeps draining so the writer is never blocked while it is
+/// being killed.
 fn spawn_reader(
-    pipe: Option<impl Read + Send + 'static>,
     cap: usize,
     overflow: Arc<AtomicBool>,
-) -> Reader {
-    std::thread::spawn(move || {
+) -> std::io::Result<(mpsc::Sender<Pipe>, Reader)> {
+    let (tx, rx) = mpsc::channel::<Pipe>();
+    let reader = std::thread::Builder::new().spawn(move || {
         let mut kept = Vec::new();
         let mut truncated = false;
-        let Some(mut pipe) = pipe else {
+        let Ok(mut pipe) = rx.recv() else {
             return (kept, truncated);
         };
         let mut buf = [0u8; 16384];
@@ -303,7 +326,8 @@ fn spawn_reader(
             }
         }
         (kept, truncated)
-    })
+    })?;
+    Ok((tx, reader))
 }
 
 /// Kills every process this step may have left. As the namespace's PID 1 the supervisor
