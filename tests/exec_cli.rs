@@ -534,22 +534,44 @@ fn without_bubblewrap_the_process_sandbox_refuses_unless_told_to_run_unisolated(
     );
 }
 
-/// HumanEval-X in its six languages (a small fixture in its format): every reference passes
-/// and every wrong completion is a `wrong_answer`, including JavaScript's `console.assert`,
-/// which only prints to stderr, Go's testify assertions and Rust's `#[test]` functions.
+/// HumanEval-X in its six languages, from the real files: problem 0 of each, with its
+/// canonical solution and one that always returns false. Every reference passes and every
+/// wrong completion is a `wrong_answer`, including JavaScript's `console.assert`, which only
+/// prints to stderr, Go's testify assertions and Rust's `#[test]` functions.
 #[test]
 fn humaneval_x_conventions_per_language() {
     let tmp = tempfile::tempdir().unwrap();
+    let (mut problems, mut samples) = (String::new(), String::new());
+    for lang in ["python", "cpp", "java", "js", "go", "rust"] {
+        let path = format!("../shared/datasets/humaneval-x/humaneval_{lang}.jsonl.gz");
+        let mut text = String::new();
+        std::io::Read::read_to_string(
+            &mut flate2::read::GzDecoder::new(std::fs::File::open(&path).unwrap()),
+            &mut text,
+        )
+        .unwrap();
+        let first = text.lines().next().unwrap();
+        problems.push_str(first);
+        problems.push('\n');
+        let v: serde_json::Value = serde_json::from_str(first).unwrap();
+        let reference = v["canonical_solution"].as_str().unwrap();
+        // Its last line returns false; from there on is a solution that always does.
+        let at = reference.to_lowercase().rfind("return false").unwrap();
+        let wrong = &reference[reference[..at].rfind('\n').map_or(0, |i| i + 1)..];
+        for (model, completion) in [("reference", reference), ("wrong", wrong)] {
+            let s = serde_json::json!({"task_id": v["task_id"], "model": model, "completion": completion});
+            samples.push_str(&format!("{s}\n"));
+        }
+    }
+    let (p, s) = (tmp.path().join("p.jsonl"), tmp.path().join("s.jsonl"));
+    std::fs::write(&p, problems).unwrap();
+    std::fs::write(&s, samples).unwrap();
     let o = Command::new(PASSK)
-        .args([
-            "exec",
-            "--no-cache",
-            "--problems",
-            "tests/data/humaneval-x.jsonl",
-            "--samples",
-            "tests/data/humaneval-x-samples.jsonl",
-            "--out",
-        ])
+        .args(["exec", "--no-cache", "--problems"])
+        .arg(&p)
+        .arg("--samples")
+        .arg(&s)
+        .arg("--out")
         .arg(tmp.path().join("run"))
         .env("CI", "true")
         .output()

@@ -25,6 +25,19 @@ pub fn run(args: DoctorArgs) -> anyhow::Result<i32> {
         Ok(p) => println!("process sandbox: {}", p.isolation()),
         Err(e) => println!("process sandbox: unavailable: {e}"),
     }
+    match crate::setup::rust_crates::find(&crate::setup::Paths::from_env()) {
+        Ok(c) => println!(
+            "HumanEval-X Rust crates: {} built ({})",
+            crate::setup::rust_crates::CRATES.join(", "),
+            c.deps.display()
+        ),
+        Err(why) => println!("HumanEval-X Rust crates: {why}"),
+    }
+    // The WASM guests have no Boost or OpenSSL: C++ programs that include them fail there.
+    println!(
+        "C++ under WASM: no Boost or OpenSSL (HumanEval-X CPP/22, /137, /162 need them; \
+         `--sandbox process` has them when libboost-dev and libssl-dev are installed)"
+    );
     println!("{:<12} {:<8} status", "language", "sandbox");
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()

@@ -49,6 +49,16 @@ pub fn run(args: SetupArgs) -> anyhow::Result<i32> {
         toolchains::install(&langs, &mut |msg| eprintln!("  {msg}"))?;
     }
     setup_guests(&paths, &mut |msg| eprintln!("  {msg}"))?;
+    // Built with the rustc the process sandbox uses; a machine without cargo has no Rust.
+    if std::process::Command::new("cargo")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+    {
+        crate::setup::rust_crates::build(&paths, &mut |msg| eprintln!("  {msg}"))?;
+    } else {
+        eprintln!("  rust crates for HumanEval-X: skipped (no cargo on the PATH)");
+    }
     let models: Vec<String> = args.models.into_iter().filter(|m| m != "all").collect();
     if !models.iter().any(|m| m == "none") {
         let known = crate::setup::models::embedded();

@@ -2,14 +2,16 @@
 //! Go adds `import` and `test_setup`), with each language's conventions as CodeGeeX's
 //! harness runs them: C++ gets its standard headers, Go becomes a `_test.go` file with the
 //! packages the code uses imported, Java's `Main` runs with assertions on, JavaScript fails
-//! on any stderr output (`console.assert` only prints), Rust's `#[test]` functions run
-//! under `rustc --test`.
+//! on any stderr output (`console.assert` only prints), Rust is the harness's `main`,
+//! `declaration`, `prompt` and completion, its `#[test]` functions built against the crates
+//! the reference harness's Cargo project has (rand 0.4, regex 1, md5 0.7).
 
 use std::path::Path;
 
 use super::{Assembly, Problem, field_str, jsonl, map_records};
 use crate::errors::InputError;
 use crate::lang::Language;
+use crate::sandbox::seal::HUMANEVAL_X_RUST_MAIN;
 
 /// Headers CodeGeeX puts before every C++ program.
 pub const CPP_HEADERS: &str = "#include<stdlib.h>\n#include<algorithm>\n#include<math.h>\n\
@@ -30,9 +32,6 @@ const GO_HELPERS: &[&str] = &[
     "math/rand",
     "crypto/md5",
 ];
-
-/// Crates HumanEval-X's Rust prompts `use` that passk's sandbox does not provide.
-const RUST_CRATE_USES: &[&str] = &["use rand::Rng;", "use regex::Regex;", "use md5;"];
 
 fn language_of(task_id: &str) -> Option<Language> {
     Some(match task_id.split('/').next()? {
@@ -67,12 +66,17 @@ pub fn load(
                 .unwrap_or("")
                 .to_string()
         };
-        let mut prompt = get("prompt")?;
-        if language == Language::Rust {
-            for u in RUST_CRATE_USES {
-                prompt = prompt.replace(u, "");
-            }
-        }
+        // Rust's `prompt` is only the doc comment: the harness's program is its empty
+        // `main`, then `declaration` (the `use` lines and the signature), then `prompt`, then
+        // the completion — all of which but the completion is what a model continues.
+        let prompt = match language {
+            Language::Rust => format!(
+                "{HUMANEVAL_X_RUST_MAIN}{}{}",
+                get("declaration")?,
+                get("prompt")?
+            ),
+            _ => get("prompt")?,
+        };
         Ok(Problem {
             id,
             language,
@@ -96,6 +100,7 @@ pub fn load(
 /// the byte offset where the test begins.
 pub fn assemble(
     language: Language,
+    prompt: &str,
     solution: &str,
     test: &str,
     go_import: &str,
@@ -109,10 +114,15 @@ pub fn assemble(
             } else {
                 solution.replacen(go_import, "", 1)
             };
+            // As the reference harness does, only the completion is searched: a prompt's
+            // "list of strings." or "operand." is no use of a package.
+            let completion = solution.strip_prefix(prompt).unwrap_or(&code);
             let extra: Vec<String> = GO_HELPERS
                 .iter()
                 .filter(|pkg| !go_setup.contains(&format!("\"{pkg}\"")))
-                .filter(|pkg| code.contains(&format!("{}.", pkg.rsplit('/').next().unwrap_or(pkg))))
+                .filter(|pkg| {
+                    completion.contains(&format!("{}.", pkg.rsplit('/').next().unwrap_or(pkg)))
+                })
                 .map(|pkg| format!("    \"{pkg}\"\n"))
                 .collect();
             let imports = if extra.is_empty() {
@@ -139,9 +149,12 @@ mod tests {
 
     #[test]
     fn go_drops_the_prompt_imports_and_adds_what_the_code_uses() {
+        let prompt =
+            "import (\n    \"strings\"\n)\n// Each operand. of F.\nfunc F(s string) string {";
         let (p, at) = assemble(
             Language::Go,
-            "import (\n    \"strings\"\n)\nfunc F(s string) string { return strings.ToUpper(s) + fmt.Sprint(1) }\n",
+            prompt,
+            &format!("{prompt} return strings.ToUpper(s) + fmt.Sprint(1) }}\n"),
             "func TestF(t *testing.T) {}\n",
             "import (\n    \"strings\"\n)\n",
             "package main\n\nimport (\n    \"testing\"\n    \"fmt\"\n)\n",
@@ -150,6 +163,8 @@ mod tests {
         assert!(p[at..].starts_with("func TestF"), "{p}");
         assert!(p.contains("import (\n    \"strings\"\n)\n"));
         assert_eq!(p.matches("\"fmt\"").count(), 1, "{p}");
+        // "operand." in the prompt is no use of math/rand.
+        assert!(!p.contains("math/rand"), "{p}");
     }
 
     #[test]

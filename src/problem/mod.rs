@@ -158,7 +158,14 @@ impl Problem {
                 test,
                 go_import,
                 go_test_setup,
-            } => humaneval_x::assemble(self.language, &solution, test, go_import, go_test_setup),
+            } => humaneval_x::assemble(
+                self.language,
+                &self.prompt,
+                &solution,
+                test,
+                go_import,
+                go_test_setup,
+            ),
             Assembly::Native { problem } => {
                 let marker = native::marker(&self.id, self.language, &solution);
                 let source = match crate::lang::render::get(self.language) {

@@ -24,9 +24,10 @@
 
 use crate::lang::Language;
 
-/// Changes whenever sealing changes what runs: part of every cached verdict's key, so a
-/// verdict from an older harness is never reused.
-pub const VERSION: &str = "seal-1";
+/// Changes whenever sealing, or what the sandboxes put around a program (QuickJS's script
+/// semantics, the C library's `rand()`, HumanEval-X's Rust crates), changes what runs: part
+/// of every cached verdict's key, so a verdict from an older harness is never reused.
+pub const VERSION: &str = "seal-2";
 
 /// Which sandbox the sealed program runs in: it decides where the epilogue reads the marker.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -500,6 +501,47 @@ fn rust(solution: &str, tests: &str) -> String {
          let m = ::std::fs::read_to_string(\"/dev/fd/3\").unwrap_or_default();\n    \
          ::std::println!(\"\\n{{}}\", m.trim());\n}}\n"
     )
+}
+
+/// What HumanEval-X's harness puts before every Rust program: a `main` that libtest ignores.
+pub const HUMANEVAL_X_RUST_MAIN: &str = "\nfn main(){ \n } \n";
+
+/// HumanEval-X's Rust tests are `#[test]` functions of a `#[cfg(test)] mod tests`, which its
+/// harness runs under libtest (`cargo test`, pass = exit 0). Sealed, they become public
+/// functions of that module, called one after another by passk's `main` (see [`rust`]),
+/// which then prints the marker: a panicking test fails the run as it fails libtest, a
+/// solution that exits early never reaches the marker. The harness's own empty `main` at
+/// the head of the program is dropped for passk's, and the tests' comments go first (a
+/// commented-out test is no test, for libtest either).
+pub fn rust_libtest(source: &str, tests_at: usize) -> Sealed {
+    let at = floor_boundary(source, tests_at.min(source.len()));
+    let (solution, tests) = source.split_at(at);
+    let solution = solution
+        .strip_prefix(HUMANEVAL_X_RUST_MAIN)
+        .unwrap_or(solution);
+    let tests = strip_c_comments(tests).replace("#[cfg(test)]", "");
+    let mut out = String::with_capacity(tests.len() + 256);
+    let mut calls = String::new();
+    let mut rest = tests.as_str();
+    while let Some(i) = rest.find("#[test]") {
+        out.push_str(&rest[..i]);
+        rest = rest[i + "#[test]".len()..].trim_start();
+        if let Some(f) = rest.strip_prefix("fn ") {
+            let name: String = f
+                .trim_start()
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            calls.push_str(&format!("    tests::{name}();\n"));
+            out.push_str("pub fn ");
+            rest = f;
+        }
+    }
+    out.push_str(rest);
+    Sealed {
+        source: rust(solution, &format!("{out}\nfn main() {{\n{calls}}}\n")),
+        files: Vec::new(),
+    }
 }
 
 /// Prefixes every call of the macros `names` (`name!`) not already path-qualified.

@@ -5,6 +5,7 @@
 pub mod models;
 pub mod paths;
 pub mod pins;
+pub mod rust_crates;
 pub mod toolchains;
 
 use std::io::Read;

@@ -12,6 +12,7 @@ pub mod cgroup;
 mod classify;
 pub mod langs;
 pub mod supervise;
+mod warm;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -24,6 +25,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use crate::lang::Language;
 use crate::outcome::Outcome;
 use crate::sandbox::{Execution, Limits, Nonce, Program, Sandbox, SandboxId, seal};
+use crate::setup::rust_crates::RustCrates;
 use langs::LanguageDef;
 use supervise::{FileSpec, Spec, StepResult, StepSpec};
 
@@ -68,7 +70,13 @@ pub struct ProcessSandbox {
     user_tasks: u64,
     toolchains: Mutex<HashMap<Language, Result<Toolchain, String>>>,
     checks: Mutex<HashMap<Language, Arc<CheckCell>>>,
+    /// HumanEval-X's Rust crates, looked up on first use ([`RUST_CRATES`] in a command).
+    rust_crates: std::sync::OnceLock<Result<RustCrates, String>>,
+    warm: Mutex<HashMap<Language, Option<PathBuf>>>,
 }
+
+/// A compile argument that stands for the `-L`/`--extern` flags of HumanEval-X's crates.
+pub const RUST_CRATES: &str = "{rust_crates}";
 
 impl ProcessSandbox {
     pub fn new(opts: ProcessOptions) -> Result<ProcessSandbox, ProcessError> {
@@ -87,6 +95,8 @@ impl ProcessSandbox {
             user_tasks: count_user_tasks(),
             toolchains: Default::default(),
             checks: Default::default(),
+            rust_crates: Default::default(),
+            warm: Default::default(),
         })
     }
 
@@ -100,6 +110,37 @@ impl ProcessSandbox {
             Ok(c) => format!("{ns}, rlimits, {}", c.describe()),
             Err(why) => format!("{ns}, rlimits, no cgroup: {why}"),
         }
+    }
+
+    fn rust_crates(&self) -> Result<&RustCrates, &String> {
+        self.rust_crates
+            .get_or_init(|| crate::setup::rust_crates::find(&crate::setup::Paths::from_env()))
+            .as_ref()
+    }
+
+    /// The crates `def`'s commands name, if they name them.
+    fn crates_for(&self, def: &LanguageDef) -> Option<Result<&RustCrates, &String>> {
+        def.compile
+            .iter()
+            .flatten()
+            .any(|a| a == RUST_CRATES)
+            .then(|| self.rust_crates())
+    }
+
+    /// The language's shared warm cache, prepared on first use. Without one (the language
+    /// has none, or building it failed) samples compile cold: slower, the same verdicts.
+    fn warm_cache(&self, def: &LanguageDef, tc: &Toolchain) -> Option<PathBuf> {
+        let w = def.warm_cache.as_ref()?;
+        let mut map = self.warm.lock().unwrap_or_else(|e| e.into_inner());
+        map.entry(def.language)
+            .or_insert_with(|| {
+                let r = warm::prepare(def, w, &tc.version, SANDBOX_PATH);
+                if let Err(e) = &r {
+                    eprintln!("warning: {e}; {} samples compile without it", def.language);
+                }
+                r.ok()
+            })
+            .clone()
     }
 
     fn toolchain(&self, language: Language) -> Result<Toolchain, String> {
@@ -169,11 +210,15 @@ impl ProcessSandbox {
         limits: &Limits,
         inputs: Option<&[String]>,
     ) -> Vec<StepSpec> {
+        let crates = self.crates_for(def).and_then(Result::ok);
         let subst = |argv: &[String]| -> Vec<String> {
             argv.iter()
-                .map(|a| match &tc.sysroot {
-                    Some(s) => a.replace("{sysroot}", &s.to_string_lossy()),
-                    None => a.clone(),
+                .flat_map(|a| match (a.as_str(), crates) {
+                    (RUST_CRATES, Some(c)) => c.rustc_args(),
+                    _ => vec![match &tc.sysroot {
+                        Some(s) => a.replace("{sysroot}", &s.to_string_lossy()),
+                        None => a.clone(),
+                    }],
                 })
                 .collect()
         };
@@ -239,11 +284,13 @@ impl ProcessSandbox {
         limits: &Limits,
     ) -> Execution {
         let inputs = program.inputs.as_deref().map(Vec::as_slice);
-        // HumanEval-X's Rust tests run under libtest's own `main` (`rustc --test`), which
-        // nothing can follow: those are judged by the exit status alone.
+        // HumanEval-X's Rust tests are libtest `#[test]` functions: sealed differently.
         let libtest = program.variant == Some("humaneval-x") && def.language == Language::Rust;
-        let nonce = (program.needs_marker() && !libtest).then(Nonce::new);
+        let nonce = program.needs_marker().then(Nonce::new);
         let sealed = match &nonce {
+            Some(_) if libtest => {
+                seal::rust_libtest(&program.source, program.tests_at.unwrap_or(0))
+            }
             Some(_) => seal::seal(
                 def.language,
                 &program.source,
@@ -278,7 +325,22 @@ impl ProcessSandbox {
         if let (Some(n), Some(run)) = (&nonce, steps.last_mut()) {
             run.marker = Some(format!("{}\n", n.0));
         }
-        let spec = Spec { files, steps };
+        let seeds = self
+            .warm_cache(def, tc)
+            .into_iter()
+            .filter_map(|from| {
+                let to = def.env.get(&def.warm_cache.as_ref()?.env)?;
+                Some(supervise::Seed {
+                    from: from.to_string_lossy().into_owned(),
+                    to: to.clone(),
+                })
+            })
+            .collect();
+        let spec = Spec {
+            files,
+            seeds,
+            steps,
+        };
         let budget: Duration = spec
             .steps
             .iter()
@@ -327,6 +389,10 @@ impl ProcessSandbox {
     ) -> Result<Vec<StepResult>, String> {
         let mut extra: Vec<PathBuf> = def.binds.iter().map(PathBuf::from).collect();
         extra.extend(tc.sysroot.clone());
+        if let Some(Ok(c)) = self.crates_for(def) {
+            extra.push(c.deps.clone());
+        }
+        extra.extend(spec.seeds.iter().map(|s| PathBuf::from(&s.from)));
         // Without isolation the program gets a host temp dir, removed when the run ends.
         let mut work_dir = None;
         let mut cmd = if self.isolation.is_some() {
@@ -538,6 +604,9 @@ impl Sandbox for ProcessSandbox {
         };
         if let Err(e) = self.check_language(language).await {
             return Execution::verdict(Outcome::ToolchainMissing, e);
+        }
+        if let Some(Err(e)) = self.crates_for(def) {
+            return Execution::verdict(Outcome::ToolchainMissing, e.clone());
         }
         let mut e = self.run_raw(def, &tc, program, limits).await;
         e.fail_on_stderr(program.fail_on_stderr);

@@ -7,6 +7,7 @@
 
 use std::io::{Read, Write};
 use std::os::unix::process::{CommandExt, ExitStatusExt};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -20,8 +21,18 @@ use serde::{Deserialize, Serialize};
 pub struct Spec {
     /// Files to create in the work dir (relative paths).
     pub files: Vec<FileSpec>,
+    /// Directories to copy into the work dir before the first step: a language's shared
+    /// warm cache, mounted read-only, becomes the run's private, writable copy.
+    #[serde(default)]
+    pub seeds: Vec<Seed>,
     /// Run in order; a step that does not exit 0 stops the sequence.
     pub steps: Vec<StepSpec>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Seed {
+    pub from: String,
+    pub to: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -103,6 +114,12 @@ pub fn main() -> i32 {
             return 2;
         }
     }
+    for s in &spec.seeds {
+        if let Err(e) = copy_dir(Path::new(&s.from), Path::new(&s.to)) {
+            eprintln!("passk supervisor: copying {} to {}: {e}", s.from, s.to);
+            return 2;
+        }
+    }
     let mut results = Vec::new();
     for step in &spec.steps {
         let r = run_step(step);
@@ -118,6 +135,21 @@ pub fn main() -> i32 {
         return 2;
     }
     0
+}
+
+/// Copies a directory tree (files and directories only; the caches copied hold nothing else).
+fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(to)?;
+    for e in std::fs::read_dir(from)? {
+        let e = e?;
+        let target = to.join(e.file_name());
+        if e.file_type()?.is_dir() {
+            copy_dir(&e.path(), &target)?;
+        } else {
+            std::fs::copy(e.path(), &target)?;
+        }
+    }
+    Ok(())
 }
 
 fn run_step(step: &StepSpec) -> StepResult {

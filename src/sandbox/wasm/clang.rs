@@ -72,6 +72,10 @@ fn probe(language: Language) -> Option<String> {
 
 /// `<bits/stdc++.h>` (GCC's) for libc++, so MultiPL-E's C++ prompts compile.
 const STDCXX_H: &str = include_str!("../../../sandboxes/wasm-include/bits/stdc++.h");
+/// glibc's `rand()` family, linked into every program: tests that draw inputs from `rand()`
+/// see the sequence their harness saw under glibc.
+const GLIBC_RAND: &str = include_str!("../../../sandboxes/wasm-include/passk-glibc-rand.c");
+const GLIBC_RAND_FILE: &str = "passk-glibc-rand.c";
 
 fn flags(language: Language) -> Vec<&'static str> {
     let mut f = vec!["--target=wasm32-wasi", "-O2", "-w"];
@@ -185,7 +189,8 @@ async fn compile(language: Language, source: &str, limit: Duration) -> Result<Ve
     let include = dir.path().join("include");
     std::fs::create_dir_all(include.join("bits"))
         .and_then(|_| std::fs::write(include.join("bits/stdc++.h"), STDCXX_H))
-        .map_err(|e| fault(format!("write bits/stdc++.h: {e}")))?;
+        .and_then(|_| std::fs::write(dir.path().join(GLIBC_RAND_FILE), GLIBC_RAND))
+        .map_err(|e| fault(format!("write the support files: {e}")))?;
     let started = std::time::Instant::now();
     // The compiler reads the untrusted source: where bubblewrap works it sees only the
     // system and this run's directory.
@@ -198,8 +203,14 @@ async fn compile(language: Language, source: &str, limit: Duration) -> Result<Ve
         c.current_dir(dir.path());
         c
     };
-    cmd.args(flags(language))
-        .args(["-isystem", "include", &src, "-o", "program.wasm"]);
+    cmd.args(flags(language)).args([
+        "-isystem",
+        "include",
+        &src,
+        GLIBC_RAND_FILE,
+        "-o",
+        "program.wasm",
+    ]);
     let child = tokio::process::Command::from(cmd)
         .env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())

@@ -186,7 +186,11 @@ pub async fn run_javascript(
     stdin: Option<&str>,
     sealed: bool,
 ) -> Execution {
-    let script = format!("{PRELUDE}\n{source}\n;std.out.flush();\n");
+    // qjs evaluates `-e` code as an ES module, which is strict; Node runs a file as a sloppy
+    // script (an undeclared assignment creates a global). An indirect eval runs the program
+    // as Node would: global, sloppy unless it says "use strict" itself.
+    let quoted = serde_json::to_string(source).expect("a string serializes");
+    let script = format!("{PRELUDE}\n;(0, eval)({quoted});\nstd.out.flush();\n");
     let args = vec!["qjs".into(), "--std".into(), "-e".into(), script];
     if !sealed {
         return guest.run(args, limits, wall, stdin).await.judge_program();
