@@ -172,11 +172,24 @@ globalThis.require = (function () {
       return rl;
     },
   };
+  // npm packages passk bundled into this program (see src/setup/npm.rs), loaded once; taken
+  // off the global before any program code runs, so nothing can add a module to them.
+  const bundled = Object.assign(Object.create(null), globalThis.passk$bundled || {});
+  delete globalThis.passk$bundled;
+  const loaded = Object.create(null);
   return function require(name) {
     if (name === 'assert' || name === 'node:assert') return loose;
     if (name === 'assert/strict' || name === 'node:assert/strict') return strict;
     if (name === 'fs' || name === 'node:fs') return fs;
     if (name === 'readline' || name === 'node:readline') return readline;
+    if (typeof bundled[name] === 'function') {
+      if (!(name in loaded)) {
+        const module = { exports: {} };
+        bundled[name](module, module.exports);
+        loaded[name] = module.exports;
+      }
+      return loaded[name];
+    }
     throw new Error(`Cannot find module '${name}': the WASM JavaScript guest provides only node:assert, fs.readFileSync and readline of standard input (use --sandbox process for Node.js)`);
   };
 })();

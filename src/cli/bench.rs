@@ -43,9 +43,15 @@ pub struct BenchArgs {
     /// llama-cpp-sys-2's vendored llama.cpp folder, to build llama-bench from.
     #[arg(long, value_name = "DIR")]
     pub llama_src: Option<PathBuf>,
-    /// Repetitions of each --generation measurement (the median is printed).
+    /// Repetitions of each --generation or --languages measurement (the median is printed).
     #[arg(long, default_value_t = 3)]
     pub reps: usize,
+    /// Instead: per-sample wall time of these languages in the process sandbox against the
+    /// same compile and run done directly on the host (no namespaces), both with the warm
+    /// compile caches, in the same run (e.g. `--languages go,rust,java` or `all`). Programs:
+    /// the MultiPL-E selfcheck references (needs --datasets).
+    #[arg(long, value_delimiter = ',', value_name = "LIST")]
+    pub languages: Vec<String>,
     #[command(flatten)]
     pub sandbox: SandboxArgs,
 }
@@ -180,6 +186,9 @@ pub fn run(args: BenchArgs) -> anyhow::Result<i32> {
             args.llama_src.as_deref(),
             args.reps,
         );
+    }
+    if !args.languages.is_empty() {
+        return super::bench_languages::run(&args);
     }
     let problems_path = match (&args.humaneval, &args.datasets) {
         (Some(p), _) => p.clone(),

@@ -3,6 +3,7 @@
 
 mod bench;
 mod bench_generation;
+mod bench_languages;
 mod compare;
 mod doctor;
 mod exec;

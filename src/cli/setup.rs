@@ -49,6 +49,15 @@ pub fn run(args: SetupArgs) -> anyhow::Result<i32> {
         toolchains::install(&langs, &mut |msg| eprintln!("  {msg}"))?;
     }
     setup_guests(&paths, &mut |msg| eprintln!("  {msg}"))?;
+    if std::process::Command::new("npm")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+    {
+        crate::setup::npm::setup(&paths, &mut |msg| eprintln!("  {msg}"))?;
+    } else {
+        eprintln!("  npm packages (js-md5 for HumanEval-X): skipped (no npm on the PATH)");
+    }
     // Built with the rustc the process sandbox uses; a machine without cargo has no Rust.
     if std::process::Command::new("cargo")
         .arg("--version")

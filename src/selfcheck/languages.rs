@@ -97,6 +97,25 @@ fn jobs(key: &str, set: &ProblemSet, limits: &Limits) -> Result<Vec<Check>, Stri
     Ok(out)
 }
 
+/// The correct programs of `language` (its hand-written completions of MultiPL-E problems,
+/// assembled with the problems' tests), for benchmarks.
+pub fn reference_programs(
+    dir: &Path,
+    language: Language,
+) -> Result<Vec<crate::sandbox::Program>, String> {
+    let (key, _) = keys()
+        .into_iter()
+        .find(|(_, l)| *l == language)
+        .ok_or_else(|| format!("no MultiPL-E checks for {language}"))?;
+    let file = file_for(dir, &key);
+    let set = ProblemSet::load(&file).map_err(|e| e.to_string())?;
+    Ok(jobs(&key, &set, &Limits::default())?
+        .into_iter()
+        .filter(|(_, (_, v))| *v == Variant::Reference)
+        .map(|(job, _)| job.program)
+        .collect())
+}
+
 /// A correct program the language's tree-sitter grammar rejects would make syntax validity
 /// lie: every reference must parse.
 fn grammar_accepts_references(language: Language, jobs: &[Check], report: &mut SetReport) {

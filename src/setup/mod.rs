@@ -3,6 +3,7 @@
 //! present and verified is kept.
 
 pub mod models;
+pub mod npm;
 pub mod paths;
 pub mod pins;
 pub mod rust_crates;

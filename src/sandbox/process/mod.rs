@@ -330,9 +330,12 @@ impl ProcessSandbox {
             .into_iter()
             .filter_map(|from| {
                 let to = def.env.get(&def.warm_cache.as_ref()?.env)?;
+                // Relative to the work dir, which is the supervisor's working directory
+                // with or without a namespace.
+                let to = to.strip_prefix(bwrap::WORK_DIR)?.trim_start_matches('/');
                 Some(supervise::Seed {
                     from: from.to_string_lossy().into_owned(),
-                    to: to.clone(),
+                    to: to.to_string(),
                 })
             })
             .collect();
@@ -393,6 +396,11 @@ impl ProcessSandbox {
             extra.push(c.deps.clone());
         }
         extra.extend(spec.seeds.iter().map(|s| PathBuf::from(&s.from)));
+        // npm packages benchmark programs require (`passk setup` fetches them), for Node.
+        let node_modules = matches!(def.language, Language::JavaScript | Language::TypeScript)
+            .then(|| crate::setup::npm::node_modules(&crate::setup::Paths::from_env()))
+            .filter(|d| d.is_dir());
+        extra.extend(node_modules.clone());
         // Without isolation the program gets a host temp dir, removed when the run ends.
         let mut work_dir = None;
         let mut cmd = if self.isolation.is_some() {
@@ -410,17 +418,37 @@ impl ProcessSandbox {
             work_dir = Some(dir);
             c
         };
+        // Paths in the language's environment name the work dir as the sandbox mounts it;
+        // without a namespace they must name the host temp dir instead, never a host /w.
+        let work = work_dir.as_ref().map_or(bwrap::WORK_DIR.to_string(), |d| {
+            d.path().display().to_string()
+        });
+        let env = def.env.iter().map(|(k, v)| {
+            let rebased: Vec<String> = v
+                .split(':')
+                .map(|part| match part.strip_prefix(bwrap::WORK_DIR) {
+                    Some(rest) if rest.is_empty() || rest.starts_with('/') => {
+                        format!("{work}{rest}")
+                    }
+                    _ => part.to_string(),
+                })
+                .collect();
+            (k, rebased.join(":"))
+        });
         cmd.env_clear()
             .env("PATH", SANDBOX_PATH)
             .env("HOME", bwrap::WORK_DIR)
             .env("TMPDIR", "/tmp")
             .env("LANG", "C.UTF-8")
-            .envs(&def.env)
+            .envs(env)
+            .envs(node_modules.map(|d| ("NODE_PATH", d)))
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
         if self.isolation.is_none() {
-            cmd.env("HOME", ".");
+            // The host temp dir, absolute: tools reject a relative HOME (Racket's collection
+            // links must be complete paths).
+            cmd.env("HOME", &work);
         }
         if let Some(g) = group {
             let join = g.joiner();

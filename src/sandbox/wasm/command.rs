@@ -190,7 +190,19 @@ pub async fn run_javascript(
     // script (an undeclared assignment creates a global). An indirect eval runs the program
     // as Node would: global, sloppy unless it says "use strict" itself.
     let quoted = serde_json::to_string(source).expect("a string serializes");
-    let script = format!("{PRELUDE}\n;(0, eval)({quoted});\nstd.out.flush();\n");
+    let mut bundle = String::new();
+    for (name, text) in crate::setup::npm::bundled(&crate::setup::Paths::from_env(), source) {
+        match text {
+            Ok(text) => bundle.push_str(&format!(
+                "passk$bundled[{}] = function (module, exports) {{\n{text}\n}};\n",
+                serde_json::to_string(name).expect("a string serializes")
+            )),
+            Err(e) => return Execution::verdict(Outcome::ToolchainMissing, e),
+        }
+    }
+    let script = format!(
+        "globalThis.passk$bundled = {{}};\n{bundle}{PRELUDE}\n;(0, eval)({quoted});\nstd.out.flush();\n"
+    );
     let args = vec!["qjs".into(), "--std".into(), "-e".into(), script];
     if !sealed {
         return guest.run(args, limits, wall, stdin).await.judge_program();
