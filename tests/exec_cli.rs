@@ -1,6 +1,8 @@
 //! `passk exec` end to end through the real binary: run directory contents, resume after a
 //! torn write and after kill -9, and clear errors (exit 3, file and line) on bad input.
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -544,13 +546,8 @@ fn humaneval_x_conventions_per_language() {
     let (mut problems, mut samples) = (String::new(), String::new());
     for lang in ["python", "cpp", "java", "js", "go", "rust"] {
         let path = format!("../shared/datasets/humaneval-x/humaneval_{lang}.jsonl.gz");
-        let mut text = String::new();
-        std::io::Read::read_to_string(
-            &mut flate2::read::GzDecoder::new(std::fs::File::open(&path).unwrap()),
-            &mut text,
-        )
-        .unwrap();
-        let first = text.lines().next().unwrap();
+        let lines = common::dataset_lines(&path);
+        let first = &lines[0];
         problems.push_str(first);
         problems.push('\n');
         let v: serde_json::Value = serde_json::from_str(first).unwrap();

@@ -4,6 +4,8 @@
 //! language and sandbox, with why — the reference check excludes exactly these problems, and
 //! any change (a new failure, or a fixed one) fails the test.
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::Command;
@@ -15,14 +17,8 @@ const PASSK: &str = env!("CARGO_BIN_EXE_passk");
 fn canonical(file: &str, sandbox: &str, limit: usize, excluded: &[&str]) {
     let tmp = tempfile::tempdir().unwrap();
     let path = format!("../shared/datasets/humaneval-x/humaneval_{file}.jsonl.gz");
-    let mut text = String::new();
-    std::io::Read::read_to_string(
-        &mut flate2::read::GzDecoder::new(std::fs::File::open(&path).unwrap()),
-        &mut text,
-    )
-    .unwrap();
     let (mut problems, mut samples) = (String::new(), String::new());
-    for line in text.lines().take(limit) {
+    for line in common::dataset_lines(&path).iter().take(limit) {
         problems.push_str(line);
         problems.push('\n');
         let v: serde_json::Value = serde_json::from_str(line).unwrap();

@@ -16,16 +16,12 @@ const PROBLEMS: usize = 25;
 /// The first problems of the real HumanEval file, the tests of those in `sabotaged` made to
 /// fail whatever the solution; and a samples file of every canonical solution.
 fn files(dir: &Path, sabotaged: &[usize]) -> (PathBuf, PathBuf) {
-    let text = {
-        use std::io::Read;
-        let mut s = String::new();
-        flate2::read::GzDecoder::new(std::fs::File::open(HUMANEVAL).unwrap())
-            .read_to_string(&mut s)
-            .unwrap();
-        s
-    };
     let (mut problems, mut samples) = (String::new(), String::new());
-    for (i, line) in text.lines().take(PROBLEMS).enumerate() {
+    for (i, line) in common::dataset_lines(HUMANEVAL)
+        .iter()
+        .take(PROBLEMS)
+        .enumerate()
+    {
         let mut v: serde_json::Value = serde_json::from_str(line).unwrap();
         if sabotaged.contains(&i) {
             let test = v["test"].as_str().unwrap().to_string();

@@ -41,6 +41,14 @@ fn languages(names: &[String]) -> anyhow::Result<Vec<Language>> {
     Ok(out)
 }
 
+/// `tool --version` succeeds: the tool is on the PATH and works.
+fn runs(tool: &str) -> bool {
+    std::process::Command::new(tool)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
 pub fn run(args: SetupArgs) -> anyhow::Result<i32> {
     let paths = Paths::from_env();
     eprintln!("passk setup: cache {}", paths.root.display());
@@ -49,21 +57,13 @@ pub fn run(args: SetupArgs) -> anyhow::Result<i32> {
         toolchains::install(&langs, &mut |msg| eprintln!("  {msg}"))?;
     }
     setup_guests(&paths, &mut |msg| eprintln!("  {msg}"))?;
-    if std::process::Command::new("npm")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success())
-    {
+    if runs("npm") {
         crate::setup::npm::setup(&paths, &mut |msg| eprintln!("  {msg}"))?;
     } else {
         eprintln!("  npm packages (js-md5 for HumanEval-X): skipped (no npm on the PATH)");
     }
     // Built with the rustc the process sandbox uses; a machine without cargo has no Rust.
-    if std::process::Command::new("cargo")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success())
-    {
+    if runs("cargo") {
         crate::setup::rust_crates::build(&paths, &mut |msg| eprintln!("  {msg}"))?;
     } else {
         eprintln!("  rust crates for HumanEval-X: skipped (no cargo on the PATH)");

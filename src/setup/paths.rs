@@ -83,6 +83,17 @@ pub fn python_guest_recipe_hash() -> String {
     hex::encode(&h.finalize()[..8])
 }
 
+/// A short name for what a cache directory was built from: the first 6 bytes of the sha256
+/// of `parts` (each ended by a NUL), hex.
+pub fn recipe_hash(parts: &[&str]) -> String {
+    let mut h = Sha256::new();
+    for part in parts {
+        h.update(part.as_bytes());
+        h.update([0]);
+    }
+    hex::encode(&h.finalize()[..6])
+}
+
 /// sha256 of a file, hex.
 pub fn sha256_file(path: &Path) -> std::io::Result<String> {
     let mut f = std::fs::File::open(path)?;

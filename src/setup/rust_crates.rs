@@ -8,7 +8,6 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use super::{Paths, SetupError, io, run};
 
@@ -52,15 +51,7 @@ fn rustc_version() -> Result<String, String> {
 }
 
 fn build_dir(paths: &Paths, rustc: &str) -> PathBuf {
-    let mut h = Sha256::new();
-    for part in [MANIFEST, LOCK, rustc] {
-        h.update(part.as_bytes());
-        h.update([0]);
-    }
-    let hex: String = h.finalize()[..6]
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let hex = super::paths::recipe_hash(&[MANIFEST, LOCK, rustc]);
     paths.tools().join(format!("rust-crates-{hex}"))
 }
 

@@ -91,6 +91,18 @@ pub fn jsonl(path: &std::path::Path) -> Vec<serde_json::Value> {
         .collect()
 }
 
+/// The lines of a benchmark file from ../shared/datasets (gzip-compressed or not), read as
+/// passk reads it.
+pub fn dataset_lines(path: impl AsRef<std::path::Path>) -> Vec<String> {
+    use std::io::BufRead;
+    let path = path.as_ref();
+    passk::problem::jsonl::open(path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .lines()
+        .map(|l| l.unwrap())
+        .collect()
+}
+
 /// A finished command's stdout and stderr, for assertion messages.
 pub fn output_text(o: &std::process::Output) -> String {
     format!(

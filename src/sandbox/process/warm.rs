@@ -8,8 +8,6 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use sha2::{Digest, Sha256};
-
 use super::langs::{LanguageDef, WarmCache};
 
 /// The shared cache of `def` for toolchain `version`, built now if it is not there yet.
@@ -20,20 +18,12 @@ pub fn prepare(
     version: &str,
     path: &str,
 ) -> Result<PathBuf, String> {
-    let mut h = Sha256::new();
-    for part in [
+    let hex = crate::setup::paths::recipe_hash(&[
         version,
         &w.source,
         &w.build.join("\u{1f}"),
         &format!("{:?}", def.env),
-    ] {
-        h.update(part.as_bytes());
-        h.update([0]);
-    }
-    let hex: String = h.finalize()[..6]
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    ]);
     let tools = crate::setup::Paths::from_env().tools();
     let dir = tools.join(format!("warm-{}-{hex}", def.language));
     let cache = dir.join("cache");
