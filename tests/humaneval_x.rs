@@ -60,6 +60,8 @@ fn canonical(file: &str, sandbox: &str, limit: usize, excluded: &[&str]) {
         s["overall"]["pass_at_k"]["pass@1"], 1.0,
         "{file} {sandbox}: {err}"
     );
+    // Every canonical solution is valid syntax (the toolchain that passed it says so).
+    assert_eq!(s["overall"]["syntax_valid"], 1.0, "{file} {sandbox}");
     assert!(Path::new(&dir.join("run/references.json")).is_file());
 }
 
@@ -91,11 +93,80 @@ fn javascript_in_both_sandboxes() {
 }
 
 /// The WASM guest has no Boost (CPP/22, /137 include boost/any.hpp) and no OpenSSL (CPP/162
-/// computes an MD5); the process sandbox has both (Debian libboost-dev, libssl-dev).
+/// computes an MD5); the process sandbox has both (Debian libboost-dev, libssl-dev), and
+/// under `auto` those three programs run there. Under `--sandbox wasm` they cannot run:
+/// `toolchain_missing`, so the check refuses C++ rather than score it.
 #[test]
 fn cpp_in_both_sandboxes() {
-    canonical("cpp", "auto", ALL, &["CPP/137", "CPP/162", "CPP/22"]);
+    canonical("cpp", "auto", ALL, &[]);
     canonical("cpp", "process", ALL, &[]);
+}
+
+/// Under `auto` each C++ program runs where it can, and its result says where.
+#[test]
+fn cpp_programs_needing_host_libraries_run_in_the_process_sandbox() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let (mut problems, mut samples) = (String::new(), String::new());
+    for line in common::dataset_lines("../shared/datasets/humaneval-x/humaneval_cpp.jsonl.gz") {
+        let v: serde_json::Value = serde_json::from_str(&line).unwrap();
+        if !["CPP/0", "CPP/22", "CPP/162"].contains(&v["task_id"].as_str().unwrap()) {
+            continue;
+        }
+        problems.push_str(&format!("{line}\n"));
+        let s = serde_json::json!({"task_id": v["task_id"], "completion": v["canonical_solution"]});
+        samples.push_str(&format!("{s}\n"));
+    }
+    std::fs::write(dir.join("p.jsonl"), problems).unwrap();
+    std::fs::write(dir.join("s.jsonl"), samples).unwrap();
+    let exec = |sandbox: &str, out: &str| {
+        Command::new(PASSK)
+            .args(["exec", "--json", "--sandbox", sandbox, "--cache-dir"])
+            .arg(dir.join("cache"))
+            .arg("--problems")
+            .arg(dir.join("p.jsonl"))
+            .arg("--samples")
+            .arg(dir.join("s.jsonl"))
+            .arg("--out")
+            .arg(dir.join(out))
+            .env("CI", "true")
+            .output()
+            .unwrap()
+    };
+    let o = exec("auto", "auto");
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let text = std::fs::read_to_string(dir.join("auto/results.jsonl")).unwrap();
+    let mut kinds: Vec<(String, String)> = text
+        .lines()
+        .map(|l| {
+            let r: serde_json::Value = serde_json::from_str(l).unwrap();
+            assert_eq!(r["outcome"], "passed", "{l}");
+            let kind = r["sandbox"]["kind"].as_str().unwrap().to_string();
+            (r["task_id"].as_str().unwrap().to_string(), kind)
+        })
+        .collect();
+    kinds.sort();
+    let want = [
+        ("CPP/0", "wasm"),
+        ("CPP/162", "process"),
+        ("CPP/22", "process"),
+    ];
+    let want: Vec<(String, String)> = want
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
+    assert_eq!(kinds, want);
+    // Forced into WASM, Boost and OpenSSL are missing tools, not the model's compile errors.
+    let o = exec("wasm", "wasm");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(4), "{err}");
+    assert!(err.contains("toolchain_missing"), "{err}");
+    assert!(err.contains("Boost (<boost/any.hpp>)"), "{err}");
 }
 
 /// Go/95 is a known reference defect: its answer depends on Go's random map order.

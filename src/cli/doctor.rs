@@ -33,10 +33,20 @@ pub fn run(args: DoctorArgs) -> anyhow::Result<i32> {
         ),
         Err(why) => println!("HumanEval-X Rust crates: {why}"),
     }
-    // The WASM guests have no Boost or OpenSSL: C++ programs that include them fail there.
+    // The WASM guests have no Boost or OpenSSL: C/C++ programs that include them are
+    // routed to the process sandbox under `auto`.
+    let libraries: Vec<&str> = crate::sandbox::wasm::clang::HOST_ONLY
+        .iter()
+        .map(|(_, name)| *name)
+        .collect();
     println!(
-        "C++ under WASM: no Boost or OpenSSL (HumanEval-X CPP/22, /137, /162 need them; \
-         `--sandbox process` has them when libboost-dev and libssl-dev are installed)"
+        "C/C++ under WASM: no {} for wasm32; under --sandbox auto a program that includes \
+         them runs in the process sandbox (HumanEval-X CPP/22, /137, /162): {}",
+        libraries.join(" or "),
+        match router.process() {
+            Ok(_) => "available".to_string(),
+            Err(why) => format!("UNAVAILABLE ({why})"),
+        }
     );
     println!("{:<12} {:<8} status", "language", "sandbox");
     let rt = tokio::runtime::Builder::new_current_thread()

@@ -139,7 +139,7 @@ pub fn execute_jobs<S: Sandbox + 'static>(
         let feed = async {
             let mut all_started = true;
             while let Some(mut job) = jobs.next().await {
-                let id = sandbox.id(job.program.language);
+                let id = sandbox.id_for(&job.program);
                 if let Some(verdict) = job.verdict.take() {
                     if tx
                         .send(ResultRecord::new(job, id, false, verdict))

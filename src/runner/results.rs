@@ -99,6 +99,17 @@ impl ResultRecord {
                 errors: Vec::new(),
             }),
             Outcome::GenerationError => None,
+            // The language's own toolchain accepted a program that ran its tests through:
+            // it is valid whatever the grammar says (tree-sitter-cpp cannot parse
+            // `typeid(int)`, used by HumanEval-X CPP/22 and /137).
+            Outcome::Passed => {
+                crate::lang::syntax::check(job.program.language, &job.program.source).map(|_| {
+                    crate::lang::syntax::SyntaxCheck {
+                        valid: true,
+                        errors: Vec::new(),
+                    }
+                })
+            }
             _ => crate::lang::syntax::check(job.program.language, &job.program.source),
         };
         ResultRecord {
@@ -271,6 +282,40 @@ mod tests {
 
     fn rec(task: &str, i: usize) -> ResultRecord {
         ResultRecord::for_test(task, None, i, Outcome::Passed)
+    }
+
+    /// tree-sitter-cpp rejects `typeid(int)`; a program that compiled and passed is valid,
+    /// one that did not keeps the grammar's verdict.
+    #[test]
+    fn a_passing_program_is_syntactically_valid_whatever_the_grammar_says() {
+        let source = "#include <typeinfo>\nint main(){ return typeid(int) == typeid(long); }\n";
+        assert!(
+            !crate::lang::syntax::check(Language::Cpp, source)
+                .unwrap()
+                .valid
+        );
+        let record = |o: Outcome| {
+            let job = crate::runner::Job {
+                task_id: "t".into(),
+                model: None,
+                sample_index: 0,
+                program: crate::sandbox::Program::plain(Language::Cpp, source),
+                limits: Default::default(),
+                verdict: None,
+                generation: None,
+            };
+            let id = SandboxId {
+                kind: "process".into(),
+                version: "test".into(),
+            };
+            ResultRecord::new(job, id, false, Execution::verdict(o, ""))
+        };
+        let passed = record(Outcome::Passed);
+        assert_eq!(passed.syntax_valid, Some(true));
+        assert!(passed.syntax_errors.is_empty());
+        let failed = record(Outcome::CompileError);
+        assert_eq!(failed.syntax_valid, Some(false));
+        assert!(!failed.syntax_errors.is_empty());
     }
 
     #[test]

@@ -241,6 +241,11 @@ pub trait Sandbox: Send + Sync {
     /// True when this sandbox can run `language` here (guest or toolchain present).
     fn supports(&self, language: Language) -> bool;
     fn id(&self, language: Language) -> SandboxId;
+    /// What runs `program`: [`Sandbox::id`] of its language unless a sandbox routes single
+    /// programs elsewhere (the router sends C++ that needs Boost to the process sandbox).
+    fn id_for(&self, program: &Program) -> SandboxId {
+        self.id(program.language)
+    }
     fn run(
         &self,
         program: &Program,

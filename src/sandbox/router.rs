@@ -1,5 +1,7 @@
 //! `--sandbox wasm|process|auto`: which isolation runs each language. `auto` prefers WASM
-//! where a guest exists and falls back to the process sandbox for every other language.
+//! where a guest exists and falls back to the process sandbox for every other language, and
+//! for the single C/C++ programs that include a library only the host's toolchain has
+//! (Boost, OpenSSL: [`clang::HOST_ONLY`]). Each result records the sandbox that ran it.
 //! The process sandbox is created on first use, so a WASM-only run never needs bubblewrap.
 
 use std::sync::OnceLock;
@@ -9,12 +11,13 @@ use clap::ValueEnum;
 use crate::lang::Language;
 use crate::outcome::Outcome;
 use crate::sandbox::process::{ProcessOptions, ProcessSandbox};
-use crate::sandbox::wasm::WasmSandbox;
+use crate::sandbox::wasm::{WasmSandbox, clang};
 use crate::sandbox::{Execution, Limits, Program, Sandbox, SandboxId};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
 pub enum SandboxChoice {
-    /// WASM where a guest exists (Python, JavaScript, C, C++), the process sandbox otherwise.
+    /// WASM where a guest exists (Python, JavaScript, C, C++), the process sandbox otherwise
+    /// and for C/C++ programs that include Boost or OpenSSL.
     #[default]
     Auto,
     /// Only WASM guests; other languages end in `toolchain_missing`.
@@ -76,8 +79,27 @@ impl Router {
         }
     }
 
+    /// Which sandbox kind runs this program: [`Router::kind`] of its language, except that
+    /// under `auto` a C/C++ program needing a host-only library goes to the process sandbox.
+    pub fn kind_for(&self, program: &Program) -> &'static str {
+        match self.kind(program.language) {
+            "wasm"
+                if self.choice == SandboxChoice::Auto
+                    && matches!(program.language, Language::C | Language::Cpp)
+                    && clang::host_only(&program.source).is_some() =>
+            {
+                "process"
+            }
+            kind => kind,
+        }
+    }
+
     fn pick(&self, language: Language) -> Pick<'_> {
-        match self.kind(language) {
+        self.pick_kind(self.kind(language))
+    }
+
+    fn pick_kind(&self, kind: &str) -> Pick<'_> {
+        match kind {
             "wasm" => Pick::Wasm(&self.wasm),
             _ => match self.process() {
                 Ok(p) => Pick::Process(p),
@@ -102,21 +124,29 @@ impl Sandbox for Router {
     }
 
     fn id(&self, language: Language) -> SandboxId {
-        match self.pick(language) {
-            Pick::Wasm(w) => w.id(language),
-            Pick::Process(p) => p.id(language),
-            Pick::Refused(_) => SandboxId {
-                kind: "process".into(),
-                version: "unavailable".into(),
-            },
-        }
+        identify(self.pick(language), language)
+    }
+
+    fn id_for(&self, program: &Program) -> SandboxId {
+        identify(self.pick_kind(self.kind_for(program)), program.language)
     }
 
     async fn run(&self, program: &Program, limits: &Limits) -> Execution {
-        match self.pick(program.language) {
+        match self.pick_kind(self.kind_for(program)) {
             Pick::Wasm(w) => w.run(program, limits).await,
             Pick::Process(p) => p.run(program, limits).await,
             Pick::Refused(e) => Execution::verdict(Outcome::SandboxError, e),
         }
+    }
+}
+
+fn identify(pick: Pick<'_>, language: Language) -> SandboxId {
+    match pick {
+        Pick::Wasm(w) => w.id(language),
+        Pick::Process(p) => p.id(language),
+        Pick::Refused(_) => SandboxId {
+            kind: "process".into(),
+            version: "unavailable".into(),
+        },
     }
 }

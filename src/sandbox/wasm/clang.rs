@@ -141,6 +141,14 @@ async fn build(
     if let Some(why) = forbidden_include(source) {
         return Err(Execution::verdict(Outcome::CompileError, why));
     }
+    if let Some(library) = host_only(source) {
+        return Err(Execution::verdict(
+            Outcome::ToolchainMissing,
+            format!(
+                "{library} is not available to the WASM guest: run it with --sandbox auto or process"
+            ),
+        ));
+    }
     let started = std::time::Instant::now();
     let wasm = compile(language, source, limits.compile_time).await?;
     let compile_ms = started.elapsed().as_secs_f64() * 1e3;
@@ -153,6 +161,25 @@ async fn build(
                 format!("compiled module did not load: {e:#}"),
             )
         })
+}
+
+/// Libraries the host's toolchain has (Debian packages of the process sandbox) and the
+/// wasm32 sysroot has not: Debian builds them for the host only. A program that includes
+/// one runs in the process sandbox under `--sandbox auto` ([`host_only`]); under
+/// `--sandbox wasm` it is `toolchain_missing`, never a compile error charged to the model.
+pub const HOST_ONLY: &[(&str, &str)] = &[("boost/", "Boost"), ("openssl/", "OpenSSL")];
+
+/// The first host-only library `source` includes, as `Boost (<boost/any.hpp>)`.
+pub fn host_only(source: &str) -> Option<String> {
+    source.lines().find_map(|line| {
+        let rest = line.trim_start().strip_prefix('#')?.trim_start();
+        let target = rest.strip_prefix("include")?.trim();
+        let inner = target.strip_prefix('<')?.split('>').next()?;
+        HOST_ONLY
+            .iter()
+            .find(|(prefix, _)| inner.starts_with(prefix))
+            .map(|(_, name)| format!("{name} (<{inner}>)"))
+    })
 }
 
 /// The compiler runs on the host, so a program must not make it read host files into its
@@ -250,4 +277,23 @@ async fn compile(language: Language, source: &str, limit: Duration) -> Result<Ve
         return Err(e);
     }
     std::fs::read(&out).map_err(|e| fault(format!("read compiled module: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::host_only;
+
+    #[test]
+    fn host_only_libraries_are_found_by_their_include() {
+        let boost = "#include <vector>\n  #  include <boost/any.hpp>\nint main(){}\n";
+        assert_eq!(host_only(boost).as_deref(), Some("Boost (<boost/any.hpp>)"));
+        assert_eq!(
+            host_only("#include<openssl/md5.h>\n").as_deref(),
+            Some("OpenSSL (<openssl/md5.h>)")
+        );
+        // A local header of that name, a comment or a string is not the library.
+        assert_eq!(host_only("#include \"boost/any.hpp\"\n"), None);
+        assert_eq!(host_only("// #include <boost/any.hpp>\n"), None);
+        assert_eq!(host_only("#include <string>\n"), None);
+    }
 }

@@ -6,7 +6,7 @@
 //! Time is bounded by the epoch (compute) plus a tokio timeout (blocking host calls such as
 //! `sleep`); deterministic mode meters fuel instead, so a verdict is the same on any machine.
 
-mod clang;
+pub mod clang;
 mod classify;
 mod command;
 pub mod engine;
