@@ -18,8 +18,10 @@ use crate::runner::run::{RunOptions, run};
 #[derive(Args)]
 pub struct RunArgs {
     /// Models, comma-separated: `gguf:PATH`, `openai:URL[,URL…]#MODEL` (several URLs share
-    /// the load), `replay:SAMPLES.jsonl`, an embedded model (`gemma3-270m`,
-    /// `qwen2.5-coder-0.5b`, fetched by `passk setup`) or a [models.NAME] of passk.toml.
+    /// the load), `replay:SAMPLES.jsonl` (recorded chat answers — a `response` field, or
+    /// a markdown `completion` — are extracted and merged like live ones), an embedded model
+    /// (`gemma3-270m`, `qwen2.5-coder-0.5b`, fetched by `passk setup`) or a [models.NAME] of
+    /// passk.toml.
     #[arg(
         long,
         value_delimiter = ',',
@@ -192,6 +194,9 @@ pub fn run_cmd(args: RunArgs) -> anyhow::Result<i32> {
     progress.finish();
     let outcome = result?;
     crate::report::write_all(&outcome.out)?;
+    if let Some(line) = extraction_line(&outcome.out.join("samples.jsonl")) {
+        eprintln!("{line}");
+    }
     if args.json {
         println!("{}", serde_json::to_string_pretty(&outcome.summary)?);
     } else {
@@ -207,6 +212,47 @@ pub fn run_cmd(args: RunArgs) -> anyhow::Result<i32> {
         &outcome.summary,
         outcome.interrupted,
     ))
+}
+
+/// How many samples were chat answers extracted and merged, and by which paths (read
+/// back from `samples.jsonl`); `None` when there were none.
+fn extraction_line(samples: &std::path::Path) -> Option<String> {
+    use std::collections::BTreeMap;
+    let mut extraction: BTreeMap<String, usize> = BTreeMap::new();
+    let mut merge: BTreeMap<String, usize> = BTreeMap::new();
+    let mut answers = 0;
+    let name = |v: serde_json::Value| v.as_str().unwrap_or("?").to_string();
+    crate::runner::results::for_each_line(
+        samples,
+        "sample",
+        |r: crate::runner::samples::SampleRecord| {
+            let answer = r.merge.is_some()
+                || (r.style == crate::generate::prompt::Style::Instruct && r.error.is_none());
+            if answer {
+                answers += 1;
+                let e = name(serde_json::to_value(r.extraction).unwrap_or_default());
+                *extraction.entry(e).or_default() += 1;
+                if let Some(m) = r.merge {
+                    let m = name(serde_json::to_value(m).unwrap_or_default());
+                    *merge.entry(m).or_default() += 1;
+                }
+            }
+        },
+    )
+    .ok()?;
+    (answers > 0).then(|| {
+        let list = |m: &BTreeMap<String, usize>| {
+            m.iter()
+                .map(|(k, v)| format!("{k} {v}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        format!(
+            "{answers} chat answers extracted ({}); merged with the prompt by {}",
+            list(&extraction),
+            list(&merge)
+        )
+    })
 }
 
 /// The model × language table, then which model wins each language.

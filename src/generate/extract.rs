@@ -14,8 +14,10 @@ pub enum Extraction {
     Completion,
     /// A fenced block tagged with the target language.
     Fenced,
-    /// A fenced block with no or another tag.
+    /// A fenced block with no tag (none tagged with the target language).
     FencedUntagged,
+    /// A fenced block tagged with another language: the only code there was.
+    FencedOther,
     /// No fence; the answer looked like code and was taken whole.
     Unfenced,
     /// Nothing extractable (scored `no_code`).
@@ -129,21 +131,41 @@ fn looks_like_code(text: &str, language: Language) -> bool {
 
 /// The code in an instruct answer (reasoning already split off).
 pub fn from_answer(answer: &str, language: Language) -> (Option<String>, Extraction) {
+    from_answer_for(answer, language, None)
+}
+
+/// [`from_answer`], preferring among several blocks of the target language the first that
+/// defines `name` (the function asked for, not a usage example). Without a block tagged
+/// with the language: the first untagged block, else the first block of another tag.
+pub fn from_answer_for(
+    answer: &str,
+    language: Language,
+    name: Option<&str>,
+) -> (Option<String>, Extraction) {
     let all = blocks(answer);
     let wanted = tags(language);
     let nonempty = |b: &&Block| !b.body.trim().is_empty();
-    if let Some(b) = all
+    let tagged: Vec<&Block> = all
         .iter()
         .filter(nonempty)
-        .find(|b| wanted.contains(&b.tag.to_ascii_lowercase().as_str()))
-    {
+        .filter(|b| wanted.contains(&b.tag.to_ascii_lowercase().as_str()))
+        .collect();
+    let named = name.and_then(|n| {
+        tagged
+            .iter()
+            .find(|b| b.body.lines().any(|l| super::merge::defines(l, n)))
+    });
+    if let Some(b) = named.or(tagged.first()) {
         return (Some(b.body.trim_end().to_string()), Extraction::Fenced);
     }
-    if let Some(b) = all.iter().find(nonempty) {
+    if let Some(b) = all.iter().filter(nonempty).find(|b| b.tag.is_empty()) {
         return (
             Some(b.body.trim_end().to_string()),
             Extraction::FencedUntagged,
         );
+    }
+    if let Some(b) = all.iter().find(nonempty) {
+        return (Some(b.body.trim_end().to_string()), Extraction::FencedOther);
     }
     if all.is_empty() && looks_like_code(answer, language) {
         return (Some(answer.trim().to_string()), Extraction::Unfenced);
@@ -210,6 +232,25 @@ mod tests {
             from_answer("```go\n\n```", Language::Go).1,
             Extraction::NoCode
         );
+    }
+
+    /// Several blocks: the target language's block that has the function beats an
+    /// example block of the same language; an untagged block beats another language's;
+    /// another language's block is taken only when it is all there is.
+    #[test]
+    fn several_blocks_are_chosen_deterministically() {
+        let text =
+            "```python\nprint(add(1, 2))\n```\n```python\ndef add(a, b):\n    return a + b\n```";
+        let (code, how) = from_answer_for(text, Language::Python, Some("add"));
+        assert_eq!(code.as_deref(), Some("def add(a, b):\n    return a + b"));
+        assert_eq!(how, Extraction::Fenced);
+        let text = "```bash\npip install x\n```\n```\nint f() { return 1; }\n```";
+        let (code, how) = from_answer(text, Language::C);
+        assert_eq!(code.as_deref(), Some("int f() { return 1; }"));
+        assert_eq!(how, Extraction::FencedUntagged);
+        let (code, how) = from_answer("```python\ndef f(): pass\n```", Language::Ruby);
+        assert_eq!(code.as_deref(), Some("def f(): pass"));
+        assert_eq!(how, Extraction::FencedOther);
     }
 
     #[test]

@@ -293,6 +293,7 @@ impl LlamaGenerator {
                 Generation {
                     text: String::from_utf8_lossy(&bytes).into_owned(),
                     preset: None,
+                    chat_answer: false,
                     prompt_tokens: tokens.len() as u32,
                     completion_tokens: q.tokens as u32,
                     reasoning_tokens: None,

@@ -4,6 +4,7 @@
 
 pub mod extract;
 pub mod llama;
+pub mod merge;
 pub mod models;
 pub mod openai;
 pub mod prompt;
@@ -88,6 +89,10 @@ pub struct Generation {
     /// had no code).
     #[serde(skip)]
     pub preset: Option<Option<crate::problem::Code>>,
+    /// The text is a recorded chat answer to extract as an instruct model's (replay of a
+    /// `raw`/`response` field or of a markdown `completion`).
+    #[serde(skip)]
+    pub chat_answer: bool,
     pub prompt_tokens: u32,
     pub completion_tokens: u32,
     /// Tokens the server reported as reasoning, when it separates them.
@@ -108,6 +113,7 @@ impl Generation {
         Generation {
             text: String::new(),
             preset: None,
+            chat_answer: false,
             prompt_tokens: 0,
             completion_tokens: 0,
             reasoning_tokens: None,

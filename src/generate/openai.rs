@@ -294,6 +294,7 @@ impl Stream {
         Ok(Generation {
             text: self.text,
             preset: None,
+            chat_answer: false,
             prompt_tokens: get("prompt_tokens").unwrap_or(0),
             completion_tokens: get("completion_tokens").unwrap_or(self.chunks),
             reasoning_tokens,

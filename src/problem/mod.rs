@@ -152,6 +152,13 @@ impl Problem {
             Assembly::MultiplE { tests, .. } => {
                 let head = format!("{solution}\n");
                 let at = head.len();
+                // A whole solution that closes its function itself: where the tests begin
+                // by closing the prompt's (C++, Java, C#, Rust, Scala, Swift, Bash), that
+                // line is left out.
+                let tests = match code {
+                    Code::Solution(s) => multipl_e::tests_for_solution(s, tests),
+                    Code::Completion(_) => tests,
+                };
                 (format!("{head}{tests}"), at)
             }
             Assembly::HumanEvalX {

@@ -69,6 +69,71 @@ pub fn truncate<'a>(completion: &'a str, stop_tokens: &[String]) -> &'a str {
     &completion[..end]
 }
 
+/// Net count of `{` over `}` in code (strings, chars and comments skipped, roughly).
+pub fn brace_balance(text: &str) -> i64 {
+    let mut n = 0i64;
+    let mut chars = text.chars().peekable();
+    let mut in_str: Option<char> = None;
+    while let Some(c) = chars.next() {
+        if let Some(q) = in_str {
+            if c == '\\' {
+                chars.next();
+            } else if c == q {
+                in_str = None;
+            }
+            continue;
+        }
+        match c {
+            '"' => in_str = Some('"'),
+            '/' if chars.peek() == Some(&'/') => {
+                for c in chars.by_ref() {
+                    if c == '\n' {
+                        break;
+                    }
+                }
+            }
+            '/' if chars.peek() == Some(&'*') => {
+                let mut prev = ' ';
+                for c in chars.by_ref() {
+                    if prev == '*' && c == '/' {
+                        break;
+                    }
+                    prev = c;
+                }
+            }
+            '{' => n += 1,
+            '}' => n -= 1,
+            _ => {}
+        }
+    }
+    n
+}
+
+/// The tests for a whole `solution`: without their first line when it only closes the
+/// prompt's function (MultiPL-E's C++, Java, C#, Rust, Scala, Swift, Bash) and the
+/// solution closes it itself — the braces balance only without it.
+pub fn tests_after_closer(tests: &str) -> &str {
+    let first = tests.split_inclusive('\n').next().unwrap_or("");
+    if first.trim() == "}" {
+        &tests[first.len()..]
+    } else {
+        tests
+    }
+}
+
+/// [`tests_after_closer`] when `solution` closes its function itself.
+pub fn tests_for_solution<'a>(solution: &str, tests: &'a str) -> &'a str {
+    let after = tests_after_closer(tests);
+    if after.len() != tests.len()
+        && brace_balance(solution) + brace_balance(after) == 0
+        && brace_balance(solution) + brace_balance(tests) != 0
+    {
+        after
+    } else {
+        tests
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -78,6 +143,18 @@ mod tests {
         let t = "def check(candidate):\n    assert candidate(1) == 2\n\ndef test_check():\n    check(add)\n\ntest_check()\n";
         assert_eq!(python_entry_point(t).as_deref(), Some("add"));
         assert_eq!(python_entry_point("assert f(1) == 2\n"), None);
+    }
+
+    /// Java: a whole method closes itself, so the tests' leading `    }` goes; a prompt
+    /// continued by a body (the method still open) keeps it.
+    #[test]
+    fn the_tests_closer_goes_only_when_the_solution_closes_its_function() {
+        let tests = "    }\n    public static void main(String[] a) {\n    }\n}\n";
+        let whole = "class Problem {\n    static long f() {\n        return 1;\n    }\n";
+        assert_eq!(tests_for_solution(whole, tests), &tests[6..]);
+        let open = "class Problem {\n    static long f() {\n        return 1;\n";
+        assert_eq!(tests_for_solution(open, tests), tests);
+        assert_eq!(brace_balance("a { \"}\" // }\n /* { */ }"), 0);
     }
 
     #[test]

@@ -192,11 +192,17 @@ fn generate_one(
                 Some(Err(e)) => SampleRecord::failed(&id, &e),
                 Some(Ok(mut generation)) => {
                     let (code, extraction, think) = match generation.preset.take() {
-                        Some(Some(code)) => (Some(code), Extraction::Replayed, None),
-                        Some(None) => (None, Extraction::NoCode, None),
+                        Some(Some(code)) => (Some(code), (Extraction::Replayed, None), None),
+                        Some(None) => (None, (Extraction::NoCode, None), None),
                         None => {
-                            let c = prompt::code_from(problem, info.style, &generation.text);
-                            (c.code, c.extraction, c.reasoning)
+                            // A replayed chat answer is extracted as a live one would be.
+                            let style = if generation.chat_answer {
+                                prompt::Style::Instruct
+                            } else {
+                                info.style
+                            };
+                            let c = prompt::code_from(problem, style, &generation.text);
+                            (c.code, (c.extraction, c.merge), c.reasoning)
                         }
                     };
                     let reasoning = generation.reasoning.clone().or(think);

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::results::GenStats;
 use crate::generate::extract::Extraction;
+use crate::generate::merge::Merge;
 use crate::generate::prompt::Style;
 use crate::generate::{Finish, GenError, Generation};
 use crate::lang::Language;
@@ -27,6 +28,10 @@ pub struct SampleRecord {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub solution: Option<String>,
     pub extraction: Extraction,
+    /// How an instruct answer was merged with the prompt and tests (`function`: the
+    /// target found by name; `freeform`; `whole`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub merge: Option<Merge>,
     /// What the model produced, unedited.
     pub raw: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -63,6 +68,7 @@ impl SampleRecord {
             completion: None,
             solution: None,
             extraction: Extraction::NoCode,
+            merge: None,
             raw: String::new(),
             reasoning: None,
             cost: GenStats {
@@ -88,7 +94,7 @@ impl SampleRecord {
         id: &SampleId<'_>,
         g: Generation,
         code: Option<Code>,
-        extraction: Extraction,
+        (extraction, merge): (Extraction, Option<Merge>),
         reasoning: Option<String>,
         reasoning_tokens: Option<u32>,
     ) -> SampleRecord {
@@ -101,6 +107,7 @@ impl SampleRecord {
             completion,
             solution,
             extraction,
+            merge,
             raw: g.text,
             reasoning,
             cost: GenStats {
