@@ -40,46 +40,29 @@ fn outcomes(results: &std::path::Path) -> BTreeMap<(String, String), String> {
         .collect()
 }
 
-#[test]
-fn passk_and_the_freeform_convention_agree_on_real_chat_answers() {
+/// Scores the corpus's answers on `problems` by passk and by the freeform convention and
+/// checks that they agree; returns (answers, passk passes, freeform passes).
+fn differential(corpus: &str, problems: &std::path::Path, extra: &[&str]) -> (usize, usize, usize) {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
-    let answers: Vec<serde_json::Value> = std::fs::read_to_string(CORPUS)
+    let answers: Vec<serde_json::Value> = std::fs::read_to_string(corpus)
         .unwrap()
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    // The real MultiPL-E records of the corpus's problems.
-    let mut problems = String::new();
-    let mut files: Vec<String> = answers
-        .iter()
-        .map(|a| a["file"].as_str().unwrap().to_string())
-        .collect();
-    files.sort();
-    files.dedup();
-    for f in &files {
-        for line in common::dataset_lines(format!("../shared/datasets/multipl-e/{f}")) {
-            let v: serde_json::Value = serde_json::from_str(&line).unwrap();
-            if answers.iter().any(|a| a["task_id"] == v["name"]) {
-                problems.push_str(&line);
-                problems.push('\n');
-            }
-        }
-    }
-    std::fs::write(dir.join("problems.jsonl"), &problems).unwrap();
-    let set = ProblemSet::load(&dir.join("problems.jsonl")).unwrap();
+    let set = ProblemSet::load(problems).unwrap();
 
     // passk: the raw answers replayed, extracted and merged.
-    let o = Command::new(PASSK)
-        .args(["run", "--no-reference-check", "--models"])
-        .arg(format!("replay:{CORPUS}"))
+    let mut c = Command::new(PASSK);
+    c.args(["run", "--no-reference-check", "--models"])
+        .arg(format!("replay:{corpus}"))
         .arg("--suite")
-        .arg(dir.join("problems.jsonl"))
+        .arg(problems)
         .arg("--out")
         .arg(dir.join("passk"))
-        .env("CI", "true")
-        .output()
-        .unwrap();
+        .env("CI", "true");
+    c.args(extra);
+    let o = c.output().unwrap();
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(0), "{err}");
     assert!(err.contains("chat answers extracted"), "{err}");
@@ -113,16 +96,16 @@ fn passk_and_the_freeform_convention_agree_on_real_chat_answers() {
         freeform.push_str(&format!("{line}\n"));
     }
     std::fs::write(dir.join("freeform.jsonl"), freeform).unwrap();
-    let o = Command::new(PASSK)
-        .args(["exec", "--no-reference-check", "--problems"])
-        .arg(dir.join("problems.jsonl"))
+    let mut c = Command::new(PASSK);
+    c.args(["exec", "--no-reference-check", "--problems"])
+        .arg(problems)
         .arg("--samples")
         .arg(dir.join("freeform.jsonl"))
         .arg("--out")
         .arg(dir.join("freeform"))
-        .env("CI", "true")
-        .output()
-        .unwrap();
+        .env("CI", "true");
+
+    let o = c.output().unwrap();
     assert_eq!(
         o.status.code(),
         Some(0),
@@ -152,7 +135,7 @@ fn passk_and_the_freeform_convention_agree_on_real_chat_answers() {
         }
     }
     eprintln!(
-        "{} answers: passk {pass_passk} pass, freeform {pass_freeform} pass; merge paths {paths:?}",
+        "{corpus}: {} answers: passk {pass_passk} pass, freeform {pass_freeform} pass; merge paths {paths:?}",
         answers.len()
     );
     eprintln!("passes only under passk:\n{}", better.join("\n"));
@@ -169,6 +152,37 @@ fn passk_and_the_freeform_convention_agree_on_real_chat_answers() {
         paths.get("function").copied().unwrap_or(0) * 2 > answers.len(),
         "{paths:?}"
     );
+    (answers.len(), pass_passk, pass_freeform)
+}
+
+/// The MultiPL-E corpus, on the real MultiPL-E records of its problems.
+#[test]
+fn passk_and_the_freeform_convention_agree_on_real_chat_answers() {
+    let tmp = tempfile::tempdir().unwrap();
+    let answers: Vec<serde_json::Value> = std::fs::read_to_string(CORPUS)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let mut problems = String::new();
+    let mut files: Vec<String> = answers
+        .iter()
+        .map(|a| a["file"].as_str().unwrap().to_string())
+        .collect();
+    files.sort();
+    files.dedup();
+    for f in &files {
+        for line in common::dataset_lines(format!("../shared/datasets/multipl-e/{f}")) {
+            let v: serde_json::Value = serde_json::from_str(&line).unwrap();
+            if answers.iter().any(|a| a["task_id"] == v["name"]) {
+                problems.push_str(&line);
+                problems.push('\n');
+            }
+        }
+    }
+    let path = tmp.path().join("problems.jsonl");
+    std::fs::write(&path, &problems).unwrap();
+    differential(CORPUS, &path, &[]);
 }
 
 /// A chat answer that is the reference function itself — the prompt's code and the
@@ -309,4 +323,27 @@ fn native_references_as_chat_answers_pass() {
             "{err}"
         );
     }
+}
+
+/// passk's own suite: real answers of the same model to the first three `problems/core`
+/// problems in every language passk renders them to.
+#[test]
+fn passk_and_the_freeform_convention_agree_on_real_answers_to_passks_suite() {
+    let corpus = "tests/data/chat-answers/qwen2.5-coder-0.5b-core.jsonl";
+    let languages: std::collections::BTreeSet<String> = std::fs::read_to_string(corpus)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["language"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    let langs = languages.into_iter().collect::<Vec<_>>().join(",");
+    differential(
+        corpus,
+        std::path::Path::new("problems/core"),
+        &["--langs", &langs, "--limit", "3"],
+    );
 }

@@ -544,7 +544,8 @@ pub fn merge(problem: &Problem, code: &str) -> (String, Merge) {
 
 /// The freeform convention: the prompt up to its signature, then the answer from the
 /// model's own copy of the signature on (the whole answer when it has none), its imports
-/// moved to where imports go.
+/// moved to where imports go and its own brace-delimited `main` left out (the tests bring
+/// theirs: D's `void main`).
 pub fn freeform(problem: &Problem, code: &str, name: Option<&str>) -> String {
     let head = match name {
         Some(n) => &problem.prompt[..signature_at(&problem.prompt, n)],
