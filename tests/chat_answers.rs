@@ -40,6 +40,26 @@ fn outcomes(results: &std::path::Path) -> BTreeMap<(String, String), String> {
         .collect()
 }
 
+/// `passk run` replaying the answers in `answers` on `suite`, into `out`.
+fn replay(
+    answers: &std::path::Path,
+    suite: &std::path::Path,
+    out: &std::path::Path,
+    extra: &[&str],
+) -> std::process::Output {
+    Command::new(PASSK)
+        .args(["run", "--no-reference-check", "--models"])
+        .arg(format!("replay:{}", answers.display()))
+        .arg("--suite")
+        .arg(suite)
+        .arg("--out")
+        .arg(out)
+        .args(extra)
+        .env("CI", "true")
+        .output()
+        .unwrap()
+}
+
 /// Scores the corpus's answers on `problems` by passk and by the freeform convention and
 /// checks that they agree; returns (answers, passk passes, freeform passes).
 fn differential(corpus: &str, problems: &std::path::Path, extra: &[&str]) -> (usize, usize, usize) {
@@ -53,16 +73,12 @@ fn differential(corpus: &str, problems: &std::path::Path, extra: &[&str]) -> (us
     let set = ProblemSet::load(problems).unwrap();
 
     // passk: the raw answers replayed, extracted and merged.
-    let mut c = Command::new(PASSK);
-    c.args(["run", "--no-reference-check", "--models"])
-        .arg(format!("replay:{corpus}"))
-        .arg("--suite")
-        .arg(problems)
-        .arg("--out")
-        .arg(dir.join("passk"))
-        .env("CI", "true");
-    c.args(extra);
-    let o = c.output().unwrap();
+    let o = replay(
+        std::path::Path::new(corpus),
+        problems,
+        &dir.join("passk"),
+        extra,
+    );
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(0), "{err}");
     assert!(err.contains("chat answers extracted"), "{err}");
@@ -223,16 +239,12 @@ fn humaneval_x_references_as_chat_answers_pass() {
         }
         std::fs::write(dir.join("p.jsonl"), problems).unwrap();
         std::fs::write(dir.join("a.jsonl"), answers).unwrap();
-        let o = Command::new(PASSK)
-            .args(["run", "--json", "--no-reference-check", "--models"])
-            .arg(format!("replay:{}", dir.join("a.jsonl").display()))
-            .arg("--suite")
-            .arg(dir.join("p.jsonl"))
-            .arg("--out")
-            .arg(dir.join("run"))
-            .env("CI", "true")
-            .output()
-            .unwrap();
+        let o = replay(
+            &dir.join("a.jsonl"),
+            &dir.join("p.jsonl"),
+            &dir.join("run"),
+            &["--json"],
+        );
         let err = String::from_utf8_lossy(&o.stderr);
         assert_eq!(o.status.code(), Some(0), "{file}: {err}");
         let results = std::fs::read_to_string(dir.join("run/results.jsonl")).unwrap();
@@ -275,15 +287,13 @@ fn native_references_as_chat_answers_pass() {
         languages.sort();
         languages.dedup();
         std::fs::write(dir.join("a.jsonl"), answers).unwrap();
-        let o = Command::new(PASSK)
-            .args(["run", "--no-reference-check", "--models"])
-            .arg(format!("replay:{}", dir.join("a.jsonl").display()))
-            .args(["--suite", suite, "--langs", &languages.join(",")])
-            .arg("--out")
-            .arg(dir.join("run"))
-            .env("CI", "true")
-            .output()
-            .unwrap();
+        let langs = languages.join(",");
+        let o = replay(
+            &dir.join("a.jsonl"),
+            std::path::Path::new(suite),
+            &dir.join("run"),
+            &["--langs", &langs],
+        );
         let err = String::from_utf8_lossy(&o.stderr);
         let results = std::fs::read_to_string(dir.join("run/results.jsonl")).unwrap_or_default();
         // Problems × languages without a reference had no answer to replay.

@@ -12,6 +12,22 @@ use std::process::Command;
 
 const PASSK: &str = env!("CARGO_BIN_EXE_passk");
 
+/// `passk exec --json` of `dir`'s p.jsonl and s.jsonl in `sandbox`, into `dir/out`.
+fn exec(dir: &Path, sandbox: &str, out: &str) -> std::process::Output {
+    Command::new(PASSK)
+        .args(["exec", "--json", "--sandbox", sandbox, "--cache-dir"])
+        .arg(dir.join("cache"))
+        .arg("--problems")
+        .arg(dir.join("p.jsonl"))
+        .arg("--samples")
+        .arg(dir.join("s.jsonl"))
+        .arg("--out")
+        .arg(dir.join(out))
+        .env("CI", "true")
+        .output()
+        .unwrap()
+}
+
 /// Scores the canonical solutions of the first `limit` problems of `file` in `sandbox` and
 /// checks that exactly `excluded` are excluded and everything else passes.
 fn canonical(file: &str, sandbox: &str, limit: usize, excluded: &[&str]) {
@@ -28,18 +44,7 @@ fn canonical(file: &str, sandbox: &str, limit: usize, excluded: &[&str]) {
     let dir = tmp.path();
     std::fs::write(dir.join("p.jsonl"), problems).unwrap();
     std::fs::write(dir.join("s.jsonl"), samples).unwrap();
-    let o = Command::new(PASSK)
-        .args(["exec", "--json", "--sandbox", sandbox, "--cache-dir"])
-        .arg(dir.join("cache"))
-        .arg("--problems")
-        .arg(dir.join("p.jsonl"))
-        .arg("--samples")
-        .arg(dir.join("s.jsonl"))
-        .arg("--out")
-        .arg(dir.join("run"))
-        .env("CI", "true")
-        .output()
-        .unwrap();
+    let o = exec(dir, sandbox, "run");
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(0), "{file} {sandbox}: {err}");
     let s: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
@@ -119,21 +124,7 @@ fn cpp_programs_needing_host_libraries_run_in_the_process_sandbox() {
     }
     std::fs::write(dir.join("p.jsonl"), problems).unwrap();
     std::fs::write(dir.join("s.jsonl"), samples).unwrap();
-    let exec = |sandbox: &str, out: &str| {
-        Command::new(PASSK)
-            .args(["exec", "--json", "--sandbox", sandbox, "--cache-dir"])
-            .arg(dir.join("cache"))
-            .arg("--problems")
-            .arg(dir.join("p.jsonl"))
-            .arg("--samples")
-            .arg(dir.join("s.jsonl"))
-            .arg("--out")
-            .arg(dir.join(out))
-            .env("CI", "true")
-            .output()
-            .unwrap()
-    };
-    let o = exec("auto", "auto");
+    let o = exec(dir, "auto", "auto");
     assert_eq!(
         o.status.code(),
         Some(0),
@@ -162,7 +153,7 @@ fn cpp_programs_needing_host_libraries_run_in_the_process_sandbox() {
         .collect();
     assert_eq!(kinds, want);
     // Forced into WASM, Boost and OpenSSL are missing tools, not the model's compile errors.
-    let o = exec("wasm", "wasm");
+    let o = exec(dir, "wasm", "wasm");
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(4), "{err}");
     assert!(err.contains("toolchain_missing"), "{err}");

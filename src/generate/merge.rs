@@ -122,11 +122,24 @@ pub(crate) fn defines(line: &str, name: &str) -> bool {
     if is_comment(line) || first.is_some_and(|w| NOT_DEFINITIONS.contains(&w) && w != name) {
         return false;
     }
-    let pattern = format!(
-        r"^\s*(?:\(define\s+\(?|[\w<>\[\],:*&.@?\s]*?\s)?{}(?:\s*(?:\(|::|<-|=|<|:|\{{)|\s+[\w(\[{{]|\s*$)",
-        regex::escape(name)
-    );
-    Regex::new(&pattern).is_ok_and(|r| r.is_match(line))
+    // One merge asks about one name for every line: the pattern is compiled once per name.
+    thread_local! {
+        static LAST: std::cell::RefCell<Option<(String, Option<Regex>)>> =
+            const { std::cell::RefCell::new(None) };
+    }
+    LAST.with(|cell| {
+        let mut last = cell.borrow_mut();
+        if last.as_ref().is_none_or(|(n, _)| n != name) {
+            let pattern = format!(
+                r"^\s*(?:\(define\s+\(?|[\w<>\[\],:*&.@?\s]*?\s)?{}(?:\s*(?:\(|::|<-|=|<|:|\{{)|\s+[\w(\[{{]|\s*$)",
+                regex::escape(name)
+            );
+            *last = Some((name.to_string(), Regex::new(&pattern).ok()));
+        }
+        last.as_ref()
+            .and_then(|(_, r)| r.as_ref())
+            .is_some_and(|r| r.is_match(line))
+    })
 }
 
 /// Byte offset in `prompt` where the signature of `name` starts (the whole prompt when it
