@@ -14,7 +14,7 @@ RUN_LIMIT ?= 6
 # llama-cpp-sys-2's vendored llama.cpp, for building llama-bench (bench-generation).
 LLAMA_SRC = $(shell cargo metadata --format-version 1 2>/dev/null | python3 -c "import json,sys; print([p for p in json.load(sys.stdin)['packages'] if p['name']=='llama-cpp-sys-2'][0]['manifest_path'].rsplit('/',1)[0] + '/llama.cpp')")
 
-# Debian packages: clang + lld + wasi-libc + libc++ for C/C++ under WASM (DESIGN §5),
+# Debian packages: clang + lld + wasi-libc + libc++ for C/C++ under WASM,
 # python3 + venv + pip for `pip download` of the pinned guests and componentize-py,
 # chromium for the test that renders report.html.
 APT_PACKAGES := clang lld wasi-libc libclang-rt-14-dev-wasm32 libc++-14-dev-wasm32 \

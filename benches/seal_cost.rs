@@ -4,7 +4,7 @@
 //! interleaved, in each sandbox. Prints medians and the ratio sealed / unsealed, both
 //! measured in this run (`cargo bench --bench seal_cost`, or `make bench-seal`).
 
-#[path = "../tests/common/tricks.rs"]
+#[path = "../tests/integration/common/tricks.rs"]
 #[allow(dead_code)]
 mod tricks;
 

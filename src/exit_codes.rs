@@ -1,41 +1,137 @@
-//! passk's documented exit codes (also listed in `passk --help` and the README).
+//! passk's exit status: one enum, the single source of the codes, of the table `--help`
+//! prints and of the README's table (a test checks the README agrees).
 
-/// Everything ran and every sample was scored.
-pub const SUCCESS: i32 = 0;
-/// An unexpected internal error.
-pub const FAILURE: i32 = 1;
-/// Bad command-line usage (clap's own code).
-pub const USAGE: i32 = 2;
-/// An input file is missing or malformed (the message names file and line).
-pub const INPUT_ERROR: i32 = 3;
-/// The run finished but is incomplete: some samples ended in a harness fault
-/// (`toolchain_missing`, `sandbox_error`, `generation_error`), so scores are not trustworthy.
-pub const HARNESS_FAULT: i32 = 4;
-/// `passk selfcheck` found a broken language or benchmark: references fail or bad
-/// solutions pass.
-pub const SELFCHECK_FAILED: i32 = 5;
-/// `passk setup` could not fetch, verify or build what passk needs.
-pub const SETUP_FAILED: i32 = 6;
-/// `passk gate`: a `--min` threshold failed.
-pub const GATE_THRESHOLD: i32 = 10;
-/// `passk gate`: pass@1 dropped against the baseline by more than `--max-drop`.
-pub const GATE_REGRESSION: i32 = 11;
-/// `passk gate`: the run is incomplete (harness faults or unscored samples); no verdict.
-pub const GATE_INCOMPLETE: i32 = 12;
-/// Interrupted (Ctrl-C); what finished is saved and a rerun resumes.
-pub const INTERRUPTED: i32 = 130;
+/// How a passk command ended. Every command returns one; errors map to one through
+/// [`crate::errors::Classify`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitStatus {
+    /// Everything ran and every sample was scored.
+    Success,
+    /// An unexpected internal error (a bug in passk, or the operating system failed it).
+    Failure,
+    /// Bad command-line usage (clap's own code).
+    Usage,
+    /// An input file or run directory is missing, malformed or does not fit the command.
+    InputError,
+    /// The run finished but is incomplete: harness faults (`toolchain_missing`,
+    /// `sandbox_error`, `generation_error`) or a refused language, so the scores are not
+    /// trustworthy.
+    HarnessFault,
+    /// `passk selfcheck` found a broken language or benchmark.
+    SelfcheckFailed,
+    /// `passk setup` could not fetch, verify or build what passk needs.
+    SetupFailed,
+    /// `passk gate`: a `--min` threshold failed.
+    GateThreshold,
+    /// `passk gate`: pass@1 dropped against the baseline by more than `--max-drop`.
+    GateRegression,
+    /// `passk gate`: the run is incomplete; no verdict.
+    GateIncomplete,
+    /// Ctrl-C; what finished is saved and a rerun resumes.
+    Interrupted,
+}
 
-/// The table printed by `--help`.
-pub const HELP: &str = "\
-Exit codes:
-  0    success: every sample was scored
-  1    unexpected internal error
-  2    bad command-line usage
-  3    input file missing or malformed (the message names file and line)
-  4    incomplete run: harness faults (toolchain_missing, sandbox_error, generation_error)
-  5    selfcheck failed: references fail or known-bad solutions pass
-  6    setup failed: could not fetch, verify or build guests
-  10   gate: a --min threshold failed
-  11   gate: regression against the baseline beyond --max-drop
-  12   gate: incomplete run (harness faults), no verdict
-  130  interrupted; rerun with the same --out to resume";
+impl ExitStatus {
+    pub const ALL: [ExitStatus; 11] = [
+        ExitStatus::Success,
+        ExitStatus::Failure,
+        ExitStatus::Usage,
+        ExitStatus::InputError,
+        ExitStatus::HarnessFault,
+        ExitStatus::SelfcheckFailed,
+        ExitStatus::SetupFailed,
+        ExitStatus::GateThreshold,
+        ExitStatus::GateRegression,
+        ExitStatus::GateIncomplete,
+        ExitStatus::Interrupted,
+    ];
+
+    pub fn code(self) -> i32 {
+        match self {
+            ExitStatus::Success => 0,
+            ExitStatus::Failure => 1,
+            ExitStatus::Usage => 2,
+            ExitStatus::InputError => 3,
+            ExitStatus::HarnessFault => 4,
+            ExitStatus::SelfcheckFailed => 5,
+            ExitStatus::SetupFailed => 6,
+            ExitStatus::GateThreshold => 10,
+            ExitStatus::GateRegression => 11,
+            ExitStatus::GateIncomplete => 12,
+            ExitStatus::Interrupted => 130,
+        }
+    }
+
+    /// One line, as `--help` and the README print it.
+    pub fn meaning(self) -> &'static str {
+        match self {
+            ExitStatus::Success => "success: every sample was scored",
+            ExitStatus::Failure => "unexpected internal error (the message says what failed)",
+            ExitStatus::Usage => "bad command-line usage",
+            ExitStatus::InputError => {
+                "input file or run directory missing, malformed or not fitting the command \
+                 (the message names file and line)"
+            }
+            ExitStatus::HarnessFault => {
+                "incomplete run: harness faults (toolchain_missing, sandbox_error, \
+                 generation_error) or a language refused because its references fail here"
+            }
+            ExitStatus::SelfcheckFailed => {
+                "selfcheck failed: references fail or known-bad solutions pass"
+            }
+            ExitStatus::SetupFailed => "setup failed: could not fetch, verify or build guests",
+            ExitStatus::GateThreshold => "gate: a --min threshold failed",
+            ExitStatus::GateRegression => {
+                "gate: pass@1 dropped against the baseline by more than --max-drop"
+            }
+            ExitStatus::GateIncomplete => "gate: incomplete run (harness faults), no verdict",
+            ExitStatus::Interrupted => "interrupted (Ctrl-C); rerun with the same --out to resume",
+        }
+    }
+
+    /// The table `passk --help` ends with.
+    pub fn help() -> String {
+        let mut out = String::from("Exit codes:");
+        for s in ExitStatus::ALL {
+            out.push_str(&format!("\n  {:<4} {}", s.code(), s.meaning()));
+        }
+        out
+    }
+
+    /// The README's table, in Markdown.
+    pub fn markdown_table() -> String {
+        let mut out = String::from("| code | meaning |\n|---|---|\n");
+        for s in ExitStatus::ALL {
+            out.push_str(&format!("| {} | {} |\n", s.code(), s.meaning()));
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_distinct_and_all_are_listed() {
+        let mut codes: Vec<i32> = ExitStatus::ALL.iter().map(|s| s.code()).collect();
+        codes.sort();
+        codes.dedup();
+        assert_eq!(codes.len(), ExitStatus::ALL.len());
+        // A variant missing from ALL would be missing from every table.
+        for s in ExitStatus::ALL {
+            assert!(ExitStatus::help().contains(s.meaning()));
+        }
+    }
+
+    #[test]
+    fn the_readme_table_is_the_enums() {
+        let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+            .expect("README.md");
+        let table = ExitStatus::markdown_table();
+        assert!(
+            readme.contains(&table),
+            "README.md's exit-code table differs from ExitStatus; it should read:\n{table}"
+        );
+    }
+}

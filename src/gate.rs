@@ -3,10 +3,10 @@
 
 use serde::Serialize;
 
-use crate::exit_codes;
+use crate::exit_codes::ExitStatus;
 use crate::grade::compare::Comparison;
-use crate::grade::summary::Summary;
 use crate::lang::Language;
+use crate::rundir::summary::Summary;
 
 /// One `--min` threshold: `[LANG:]pass@K=VALUE`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -69,12 +69,12 @@ pub enum Verdict {
 }
 
 impl Verdict {
-    pub fn exit_code(self) -> i32 {
+    pub fn exit_status(self) -> ExitStatus {
         match self {
-            Verdict::Passed => exit_codes::SUCCESS,
-            Verdict::ThresholdFailed => exit_codes::GATE_THRESHOLD,
-            Verdict::Regression => exit_codes::GATE_REGRESSION,
-            Verdict::Incomplete => exit_codes::GATE_INCOMPLETE,
+            Verdict::Passed => ExitStatus::Success,
+            Verdict::ThresholdFailed => ExitStatus::GateThreshold,
+            Verdict::Regression => ExitStatus::GateRegression,
+            Verdict::Incomplete => ExitStatus::GateIncomplete,
         }
     }
 }

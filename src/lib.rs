@@ -1,7 +1,7 @@
 //! passk: measures how well language models write code. Samples run in isolated sandboxes
 //! (wasmtime/WASI) against unit tests; passk reports pass@k and gates CI on the result.
 //!
-//! The pipeline (DESIGN §1): problems → samples → [`sandbox`] → [`outcome::Outcome`] →
+//! The pipeline: problems → samples → [`sandbox`] → [`outcome::Outcome`] →
 //! `results.jsonl` → [`grade`] → reports.
 
 pub mod cli;
@@ -11,6 +11,8 @@ pub mod gate;
 pub mod generate;
 pub mod grade;
 pub mod lang;
+#[cfg(test)]
+mod module_graph;
 pub mod outcome;
 pub mod problem;
 pub mod report;

@@ -1,4 +1,4 @@
-//! The one outcome taxonomy (DESIGN §4): every executed sample ends in exactly one of these.
+//! The one outcome taxonomy: every executed sample ends in exactly one of these.
 //!
 //! Model faults are scored; harness faults are never counted against a model, they make a
 //! run incomplete and are reported loudly.

@@ -10,7 +10,7 @@ use std::time::Instant;
 use clap::Args;
 
 use super::SandboxArgs;
-use crate::exit_codes;
+use crate::exit_codes::ExitStatus;
 use crate::problem::ProblemSet;
 use crate::runner::Cancel;
 use crate::runner::exec::{ExecOptions, run_exec};
@@ -178,7 +178,7 @@ fn peak_rss_mib(
     Ok(usage.ru_maxrss as f64 / 1024.0)
 }
 
-pub fn run(args: BenchArgs) -> anyhow::Result<i32> {
+pub fn run(args: BenchArgs) -> anyhow::Result<ExitStatus> {
     if let Some(model) = &args.generation {
         return super::bench_generation::run(
             model,
@@ -268,5 +268,5 @@ pub fn run(args: BenchArgs) -> anyhow::Result<i32> {
             big_rss / small_rss
         );
     }
-    Ok(exit_codes::SUCCESS)
+    Ok(ExitStatus::Success)
 }

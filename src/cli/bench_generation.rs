@@ -8,7 +8,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::exit_codes;
+use crate::exit_codes::ExitStatus;
 use crate::generate::llama::{LlamaGenerator, Throughput};
 use crate::setup::{Paths, fetch_wheel, pins::pins, run as run_cmd};
 
@@ -136,7 +136,7 @@ pub fn run(
     threads: Option<usize>,
     llama_src: Option<&Path>,
     reps: usize,
-) -> anyhow::Result<i32> {
+) -> anyhow::Result<ExitStatus> {
     let paths = Paths::from_env();
     let path = crate::generate::models::gguf_path(model, &paths)?;
     let g = LlamaGenerator::open(
@@ -209,5 +209,5 @@ pub fn run(
         seq,
         batched / seq
     );
-    Ok(exit_codes::SUCCESS)
+    Ok(ExitStatus::Success)
 }

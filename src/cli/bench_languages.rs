@@ -8,7 +8,7 @@
 use std::time::{Duration, Instant};
 
 use super::bench::BenchArgs;
-use crate::exit_codes;
+use crate::exit_codes::ExitStatus;
 use crate::lang::Language;
 use crate::outcome::Outcome;
 use crate::sandbox::process::{ProcessOptions, ProcessSandbox};
@@ -17,7 +17,7 @@ use crate::sandbox::{Limits, Program, Sandbox};
 /// The target: the sandbox may cost at most this much over the host.
 const TARGET: f64 = 1.3;
 
-pub fn run(args: &BenchArgs) -> anyhow::Result<i32> {
+pub fn run(args: &BenchArgs) -> anyhow::Result<ExitStatus> {
     let dir = args
         .datasets
         .as_ref()
@@ -94,7 +94,7 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<i32> {
             )
         }
     );
-    Ok(exit_codes::SUCCESS)
+    Ok(ExitStatus::Success)
 }
 
 /// Median per-sample wall time of `programs` in each sandbox, one at a time, the two

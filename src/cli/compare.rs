@@ -5,11 +5,11 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
-use crate::exit_codes;
+use crate::exit_codes::ExitStatus;
 use crate::grade::compare::{Comparison, Tallies, compare, tally};
+use crate::grade::finished::{RunDir, incomparable};
 use crate::report::compare_md;
-use crate::rundir::{RunDir, incomparable};
-use crate::runner::results;
+use crate::rundir::results;
 
 #[derive(Args)]
 pub struct CompareArgs {
@@ -83,7 +83,7 @@ fn label(path: &Path, model: Option<&str>) -> String {
     }
 }
 
-pub fn run(args: CompareArgs) -> anyhow::Result<i32> {
+pub fn run(args: CompareArgs) -> anyhow::Result<ExitStatus> {
     let a = RunDir::open(&args.a)?;
     let b = match &args.b {
         Some(p) => RunDir::open(p)?,
@@ -117,5 +117,5 @@ pub fn run(args: CompareArgs) -> anyhow::Result<i32> {
             )
         );
     }
-    Ok(exit_codes::SUCCESS)
+    Ok(ExitStatus::Success)
 }

@@ -2,9 +2,10 @@
 //! toolchain version, or why it cannot run here and how to fix that.
 
 use clap::Args;
+use serde::Serialize;
 
 use super::SandboxArgs;
-use crate::exit_codes;
+use crate::exit_codes::ExitStatus;
 use crate::lang::Language;
 use crate::sandbox::Sandbox;
 
@@ -16,72 +17,153 @@ pub struct DoctorArgs {
     /// test), as scoring does before it trusts a toolchain.
     #[arg(long)]
     pub check: bool,
+    /// Print the findings as JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
-pub fn run(args: DoctorArgs) -> anyhow::Result<i32> {
+/// What `passk doctor` found; rendered as text or, with `--json`, as this JSON.
+#[derive(Debug, Serialize)]
+struct Report {
+    cache: String,
+    /// The process sandbox's isolation, or why it is unavailable.
+    process_sandbox: Result<String, String>,
+    humaneval_x_rust_crates: Result<String, String>,
+    /// Headers the WASM guests lack (C/C++ programs that include them run in the process
+    /// sandbox under `--sandbox auto`).
+    host_only_libraries: Vec<String>,
+    languages: Vec<LanguageStatus>,
+    python_fallback: Result<String, String>,
+    runnable: usize,
+}
+
+#[derive(Debug, Serialize)]
+struct LanguageStatus {
+    language: Language,
+    sandbox: String,
+    /// `ok`, `broken` (its check programs fail) or `unavailable`.
+    status: &'static str,
+    /// The toolchain version, or why it cannot run.
+    detail: String,
+}
+
+fn examine(args: &DoctorArgs) -> anyhow::Result<Report> {
     let router = args.sandbox.sandbox()?;
-    println!("cache: {}", crate::setup::Paths::from_env().root.display());
-    match router.process() {
-        Ok(p) => println!("process sandbox: {}", p.isolation()),
-        Err(e) => println!("process sandbox: unavailable: {e}"),
+    let paths = crate::setup::Paths::from_env();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let mut languages = Vec::new();
+    for &l in Language::ALL {
+        let kind = router.kind(l);
+        let (status, detail) = match router.unavailable(l) {
+            None => match router.process() {
+                Ok(p) if args.check && kind == "process" => {
+                    match rt.block_on(p.check_language(l)) {
+                        Ok(()) => ("ok", router.id(l).version),
+                        Err(e) => ("broken", e.to_string()),
+                    }
+                }
+                _ => ("ok", router.id(l).version),
+            },
+            Some(why) => ("unavailable", why.to_string()),
+        };
+        languages.push(LanguageStatus {
+            language: l,
+            sandbox: kind.to_string(),
+            status,
+            detail,
+        });
     }
-    match crate::setup::rust_crates::find(&crate::setup::Paths::from_env()) {
-        Ok(c) => println!(
-            "HumanEval-X Rust crates: {} built ({})",
-            crate::setup::rust_crates::CRATES.join(", "),
-            c.deps.display()
-        ),
-        Err(why) => println!("HumanEval-X Rust crates: {why}"),
-    }
-    // The WASM guests have no Boost or OpenSSL: C/C++ programs that include them are
-    // routed to the process sandbox under `auto`.
-    let libraries: Vec<&str> = crate::sandbox::wasm::clang::HOST_ONLY
-        .iter()
-        .map(|(_, name)| *name)
-        .collect();
-    println!(
+    Ok(Report {
+        cache: paths.root.display().to_string(),
+        process_sandbox: router
+            .process()
+            .map(|p| p.isolation().to_string())
+            .map_err(|e| e.to_string()),
+        humaneval_x_rust_crates: crate::setup::rust_crates::find(&paths)
+            .map(|c| {
+                format!(
+                    "{} built ({})",
+                    crate::setup::rust_crates::CRATES.join(", "),
+                    c.deps.display()
+                )
+            })
+            .map_err(|why| why.to_string()),
+        host_only_libraries: crate::sandbox::wasm::clang::HOST_ONLY
+            .iter()
+            .map(|(_, name)| name.to_string())
+            .collect(),
+        runnable: languages.iter().filter(|l| l.status == "ok").count(),
+        languages,
+        python_fallback: router
+            .wasm()
+            .python_plain()
+            .map(|_| "python.wasm fallback (--python-fallback)".to_string())
+            .map_err(|why| why.to_string()),
+    })
+}
+
+fn render(r: &Report) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    let either = |x: &Result<String, String>, bad: &str| match x {
+        Ok(s) => s.clone(),
+        Err(why) => format!("{bad}{why}"),
+    };
+    let _ = writeln!(out, "cache: {}", r.cache);
+    let _ = writeln!(
+        out,
+        "process sandbox: {}",
+        either(&r.process_sandbox, "unavailable: ")
+    );
+    let _ = writeln!(
+        out,
+        "HumanEval-X Rust crates: {}",
+        either(&r.humaneval_x_rust_crates, "")
+    );
+    let _ = writeln!(
+        out,
         "C/C++ under WASM: no {} for wasm32; under --sandbox auto a program that includes \
          them runs in the process sandbox (HumanEval-X CPP/22, /137, /162): {}",
-        libraries.join(" or "),
-        match router.process() {
+        r.host_only_libraries.join(" or "),
+        match &r.process_sandbox {
             Ok(_) => "available".to_string(),
             Err(why) => format!("UNAVAILABLE ({why})"),
         }
     );
-    println!("{:<12} {:<8} status", "language", "sandbox");
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
-    let mut runnable = 0;
-    for &l in Language::ALL {
-        let kind = router.kind(l);
-        match router.unavailable(l) {
-            None => {
-                runnable += 1;
-                let mut line = format!("ok: {}", router.id(l).version);
-                if args.check
-                    && kind == "process"
-                    && let Ok(p) = router.process()
-                    && let Err(e) = rt.block_on(p.check_language(l))
-                {
-                    runnable -= 1;
-                    line = format!("BROKEN: {e}");
-                }
-                println!("{l:<12} {kind:<8} {line}");
-            }
-            Some(why) => println!("{l:<12} {kind:<8} unavailable: {why}"),
-        }
+    let _ = writeln!(out, "{:<12} {:<8} status", "language", "sandbox");
+    for l in &r.languages {
+        let line = match l.status {
+            "ok" => format!("ok: {}", l.detail),
+            "broken" => format!("BROKEN: {}", l.detail),
+            _ => format!("unavailable: {}", l.detail),
+        };
+        let _ = writeln!(out, "{:<12} {:<8} {line}", l.language.as_str(), l.sandbox);
     }
-    match router.wasm().python_plain() {
-        Ok(_) => println!(
-            "{:<12} {:<8} ok: python.wasm fallback (--python-fallback)",
+    let _ = match &r.python_fallback {
+        Ok(s) => writeln!(out, "{:<12} {:<8} ok: {s}", "python", "wasm"),
+        Err(why) => writeln!(
+            out,
+            "{:<12} {:<8} fallback unavailable: {why}",
             "python", "wasm"
         ),
-        Err(why) => println!("{:<12} {:<8} fallback unavailable: {why}", "python", "wasm"),
-    }
-    println!(
-        "{runnable} of {} languages can run here",
-        Language::ALL.len()
+    };
+    let _ = writeln!(
+        out,
+        "{} of {} languages can run here",
+        r.runnable,
+        r.languages.len()
     );
-    Ok(exit_codes::SUCCESS)
+    out
+}
+
+pub fn run(args: DoctorArgs) -> anyhow::Result<ExitStatus> {
+    let report = examine(&args)?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        print!("{}", render(&report));
+    }
+    Ok(ExitStatus::Success)
 }

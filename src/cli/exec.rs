@@ -7,15 +7,17 @@ use clap::Args;
 
 use super::progress::Progress;
 use super::{SandboxArgs, default_out};
-use crate::exit_codes;
-use crate::grade::summary::Summary;
+use crate::exit_codes::ExitStatus;
+use crate::rundir::summary::Summary;
 use crate::runner::Cancel;
 use crate::runner::exec::{ExecOptions, run_exec};
 
 #[derive(Args)]
 pub struct ExecArgs {
-    /// Problems: HumanEval JSONL, MBPP JSONL, or sanitized-MBPP JSON (.gz accepted).
-    #[arg(long)]
+    /// The problems: a benchmark's file (HumanEval, MBPP, sanitized-MBPP, MultiPL-E,
+    /// HumanEval-X; .gz accepted) or a folder of passk's TOML problems, by path or by the
+    /// name of a bundled suite (`core`, `io`).
+    #[arg(long = "suite", visible_alias = "problems", value_parser = super::parse_suite)]
     pub problems: PathBuf,
     /// Samples: JSONL with `task_id` and `completion` or `solution` (.gz accepted).
     #[arg(long)]
@@ -33,12 +35,12 @@ pub struct ExecArgs {
     /// Run only shard INDEX/COUNT of the problems (0-based; e.g. from a Kubernetes Indexed
     /// Job's JOB_COMPLETION_INDEX); join the shards' directories with `passk merge`.
     #[arg(long, value_name = "INDEX/COUNT")]
-    pub shard: Option<crate::runner::shard::Shard>,
+    pub shard: Option<crate::rundir::shard::Shard>,
     #[command(flatten)]
     pub sandbox: SandboxArgs,
 }
 
-pub fn run(args: ExecArgs) -> anyhow::Result<i32> {
+pub fn run(args: ExecArgs) -> anyhow::Result<ExitStatus> {
     let sandbox = Arc::new(args.sandbox.sandbox()?);
     let opts = ExecOptions {
         problems: args.problems,
@@ -73,9 +75,9 @@ pub fn run(args: ExecArgs) -> anyhow::Result<i32> {
     Ok(exit_code(&outcome.summary, outcome.interrupted))
 }
 
-pub fn exit_code(summary: &Summary, interrupted: bool) -> i32 {
+pub fn exit_code(summary: &Summary, interrupted: bool) -> ExitStatus {
     if interrupted {
-        exit_codes::INTERRUPTED
+        ExitStatus::Interrupted
     } else if !summary.complete {
         for r in &summary.refused {
             eprintln!(
@@ -88,9 +90,9 @@ pub fn exit_code(summary: &Summary, interrupted: bool) -> i32 {
             "INCOMPLETE: {} harness faults, {} of {} samples scored; scores are not trustworthy",
             summary.harness_faults, summary.samples_executed, summary.samples_expected
         );
-        exit_codes::HARNESS_FAULT
+        ExitStatus::HarnessFault
     } else {
-        exit_codes::SUCCESS
+        ExitStatus::Success
     }
 }
 
@@ -120,7 +122,7 @@ pub fn render_table(s: &Summary) -> String {
         let _ = write!(out, " {:>9}", k);
     }
     let _ = writeln!(out, " {:>7}  outcomes", "syntax");
-    let mut row = |name: &str, g: &crate::grade::summary::Group| {
+    let mut row = |name: &str, g: &crate::rundir::summary::Group| {
         let _ = write!(out, "{:<20} {:>8} {:>8}", name, g.problems, g.samples);
         for k in &shown {
             match g.pass_at_k.get(*k) {
@@ -159,7 +161,7 @@ mod tests {
     use super::*;
     use crate::grade::summary::SummaryBuilder;
     use crate::outcome::Outcome;
-    use crate::runner::results::ResultRecord;
+    use crate::rundir::results::ResultRecord;
 
     #[test]
     fn table_has_one_row_per_model_and_language() {

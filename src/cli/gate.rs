@@ -5,10 +5,11 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::compare::{check_comparable, side};
+use crate::exit_codes::ExitStatus;
 use crate::gate::{Threshold, evaluate};
 use crate::grade::compare::compare;
+use crate::grade::finished::RunDir;
 use crate::report::gate_md;
-use crate::rundir::RunDir;
 
 #[derive(Args)]
 #[command(
@@ -43,7 +44,7 @@ pub struct GateArgs {
     pub json: bool,
 }
 
-pub fn run(args: GateArgs) -> anyhow::Result<i32> {
+pub fn run(args: GateArgs) -> anyhow::Result<ExitStatus> {
     let run = RunDir::open(&args.run)?;
     let comparison = match &args.baseline {
         None => None,
@@ -80,13 +81,14 @@ pub fn run(args: GateArgs) -> anyhow::Result<i32> {
     } else {
         print!("{md}");
     }
-    Ok(result.verdict.exit_code())
+    Ok(result.verdict.exit_status())
 }
 
 /// The summary of one model's samples only.
-fn model_summary(run: &RunDir, model: &str) -> anyhow::Result<crate::grade::summary::Summary> {
-    let s =
-        crate::runner::exec::summarize_where(&run.path, 0, |r| r.model.as_deref() == Some(model))?;
+fn model_summary(run: &RunDir, model: &str) -> anyhow::Result<crate::rundir::summary::Summary> {
+    let s = crate::grade::summary::summarize_where(&run.path, 0, |r| {
+        r.model.as_deref() == Some(model)
+    })?;
     anyhow::ensure!(
         s.samples_executed > 0,
         "no samples of model `{model}` in {}",

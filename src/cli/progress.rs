@@ -18,6 +18,15 @@ pub struct Progress {
 pub struct GenBar(ProgressBar);
 
 impl GenBar {
+    /// A bar of its own (the routing pipeline's), hidden off a terminal or when `quiet`.
+    pub fn standalone(quiet: bool, label: &str) -> GenBar {
+        GenBar(bar(0, quiet, label))
+    }
+
+    pub fn finish(&self) {
+        self.0.finish_and_clear();
+    }
+
     pub fn on(&self, e: GenEvent) {
         match e {
             GenEvent::Started {
@@ -133,7 +142,7 @@ impl Progress {
     }
 
     /// Harness faults are printed as they happen (the first few; the count stays on the bar).
-    fn fault(&mut self, r: &crate::runner::results::ResultRecord, which: &str) {
+    fn fault(&mut self, r: &crate::rundir::results::ResultRecord, which: &str) {
         if r.execution.outcome.is_harness_fault() {
             self.faults += 1;
             if self.faults <= 5 {

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use crate::exit_codes;
+use crate::exit_codes::ExitStatus;
 
 #[derive(Args)]
 pub struct ReportArgs {
@@ -12,9 +12,9 @@ pub struct ReportArgs {
     pub run: PathBuf,
 }
 
-pub fn run(args: ReportArgs) -> anyhow::Result<i32> {
+pub fn run(args: ReportArgs) -> anyhow::Result<ExitStatus> {
     crate::report::write_all(&args.run)?;
     println!("{}", args.run.join("report.md").display());
     println!("{}", args.run.join("junit.xml").display());
-    Ok(exit_codes::SUCCESS)
+    Ok(ExitStatus::Success)
 }

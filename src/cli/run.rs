@@ -7,11 +7,12 @@ use clap::Args;
 
 use super::progress::Progress;
 use super::{SandboxArgs, default_out};
+use crate::exit_codes::ExitStatus;
 use crate::generate::models::{Config, ModelEntry};
 use crate::generate::prompt::Style;
 use crate::generate::{Generator, Sampling};
-use crate::grade::summary::Summary;
 use crate::lang::Language;
+use crate::rundir::summary::Summary;
 use crate::runner::Cancel;
 use crate::runner::run::{RunOptions, run};
 
@@ -31,7 +32,13 @@ pub struct RunArgs {
     /// What to solve: a folder of passk's TOML problems (`problems/core` functions,
     /// `problems/io` full stdin/stdout programs), the routing suite (`problems/routing`),
     /// or a problems file (HumanEval, MBPP, MultiPL-E, HumanEval-X).
-    #[arg(long, default_value = "problems/core", visible_alias = "problems")]
+    /// A bundled suite may be named (`core`, `io`, `routing`).
+    #[arg(
+        long,
+        default_value = "problems/core",
+        visible_alias = "problems",
+        value_parser = super::parse_suite
+    )]
     pub suite: PathBuf,
     /// Languages to generate in, comma-separated [default: every language the suite renders
     /// to]
@@ -89,7 +96,7 @@ pub struct RunArgs {
     pub json: bool,
     /// Run only shard INDEX/COUNT of the problems; join the shards with `passk merge`.
     #[arg(long, value_name = "INDEX/COUNT")]
-    pub shard: Option<crate::runner::shard::Shard>,
+    pub shard: Option<crate::rundir::shard::Shard>,
     #[command(flatten)]
     pub reuse: super::ReuseArgs,
     #[command(flatten)]
@@ -145,7 +152,7 @@ fn open_models(args: &RunArgs) -> anyhow::Result<Vec<Box<dyn Generator>>> {
     Ok(out)
 }
 
-pub fn run_cmd(args: RunArgs) -> anyhow::Result<i32> {
+pub fn run_cmd(args: RunArgs) -> anyhow::Result<ExitStatus> {
     let sampling = Sampling {
         temperature: args.temperature,
         top_p: args.top_p,
@@ -194,7 +201,7 @@ pub fn run_cmd(args: RunArgs) -> anyhow::Result<i32> {
     progress.finish();
     let outcome = result?;
     crate::report::write_all(&outcome.out)?;
-    if let Some(line) = extraction_line(&outcome.out.join("samples.jsonl")) {
+    if let Some(line) = extraction_line(&outcome.out.join(crate::rundir::SAMPLES)) {
         eprintln!("{line}");
     }
     if args.json {
@@ -222,10 +229,10 @@ fn extraction_line(samples: &std::path::Path) -> Option<String> {
     let mut merge: BTreeMap<String, usize> = BTreeMap::new();
     let mut answers = 0;
     let name = |v: serde_json::Value| v.as_str().unwrap_or("?").to_string();
-    crate::runner::results::for_each_line(
+    crate::rundir::jsonl::for_each_line(
         samples,
         "sample",
-        |r: crate::runner::samples::SampleRecord| {
+        |r: crate::rundir::samples::SampleRecord| {
             let answer = r.merge.is_some()
                 || (r.style == crate::generate::prompt::Style::Instruct && r.error.is_none());
             if answer {

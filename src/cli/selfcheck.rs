@@ -6,7 +6,7 @@ use std::sync::Arc;
 use clap::Args;
 
 use super::SandboxArgs;
-use crate::exit_codes;
+use crate::exit_codes::ExitStatus;
 use crate::problem::ProblemSet;
 use crate::runner::Cancel;
 use crate::selfcheck::{SetReport, check_set, job_count};
@@ -29,7 +29,7 @@ pub struct SelfcheckArgs {
     /// A folder of passk's own problems (e.g. problems/core, problems/io; repeatable):
     /// references pass and stubs (for I/O problems, a program that prints nothing) fail
     /// in every language passk renders.
-    #[arg(long)]
+    #[arg(long, value_parser = super::parse_suite)]
     pub suite: Vec<PathBuf>,
     /// A MultiPL-E folder (humaneval-<lang>-reworded.jsonl.gz files): hand-written correct
     /// and known-bad completions are checked in every language that can run here
@@ -46,7 +46,7 @@ pub struct SelfcheckArgs {
     pub sandbox: SandboxArgs,
 }
 
-pub fn run(args: SelfcheckArgs) -> anyhow::Result<i32> {
+pub fn run(args: SelfcheckArgs) -> anyhow::Result<ExitStatus> {
     let mut files: Vec<PathBuf> = Vec::new();
     files.extend(args.humaneval.iter().cloned());
     files.extend(args.mbpp.iter().cloned());
@@ -81,7 +81,7 @@ pub fn run(args: SelfcheckArgs) -> anyhow::Result<i32> {
         && let Some(why) = sandbox.unavailable(crate::lang::Language::Python)
     {
         eprintln!("selfcheck: python cannot run here: {why}");
-        return Ok(exit_codes::SELFCHECK_FAILED);
+        return Ok(ExitStatus::SelfcheckFailed);
     }
     let limits = args.sandbox.limits();
     let cancel = Cancel::default();
@@ -105,7 +105,7 @@ pub fn run(args: SelfcheckArgs) -> anyhow::Result<i32> {
         }
         reports.push(report);
         if cancel.is_cancelled() {
-            return Ok(exit_codes::INTERRUPTED);
+            return Ok(ExitStatus::Interrupted);
         }
     }
     if let Some(dir) = &multipl_e {
@@ -124,7 +124,7 @@ pub fn run(args: SelfcheckArgs) -> anyhow::Result<i32> {
             },
         ));
         if cancel.is_cancelled() {
-            return Ok(exit_codes::INTERRUPTED);
+            return Ok(ExitStatus::Interrupted);
         }
     }
     if args.json {
@@ -135,9 +135,9 @@ pub fn run(args: SelfcheckArgs) -> anyhow::Result<i32> {
         eprintln!(
             "selfcheck FAILED: the sandbox does not score these problems correctly; do not trust scores on them"
         );
-        return Ok(exit_codes::SELFCHECK_FAILED);
+        return Ok(ExitStatus::SelfcheckFailed);
     }
-    Ok(exit_codes::SUCCESS)
+    Ok(ExitStatus::Success)
 }
 
 pub fn render(r: &SetReport) -> String {

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use clap::Args;
 
-use crate::exit_codes;
+use crate::exit_codes::ExitStatus;
 use crate::generate::models::{Config, ModelEntry};
 
 #[derive(Args)]
@@ -22,7 +22,7 @@ pub struct ServeArgs {
     pub config: Option<std::path::PathBuf>,
 }
 
-pub fn run(args: ServeArgs) -> anyhow::Result<i32> {
+pub fn run(args: ServeArgs) -> anyhow::Result<ExitStatus> {
     let config = Config::load(args.config.as_deref())?;
     let defaults = ModelEntry {
         threads: args.threads,
@@ -31,5 +31,5 @@ pub fn run(args: ServeArgs) -> anyhow::Result<i32> {
     let paths = crate::setup::Paths::from_env();
     let g = crate::generate::models::open(&args.model, &config, &defaults, &paths)?;
     crate::generate::serve::serve_blocking(Arc::from(g), &args.listen)?;
-    Ok(exit_codes::SUCCESS)
+    Ok(ExitStatus::Success)
 }

@@ -2,10 +2,11 @@
 
 use clap::Args;
 
-use crate::exit_codes;
+use crate::exit_codes::ExitStatus;
 use crate::lang::Language;
+use crate::sandbox::process::install as toolchains;
 use crate::sandbox::wasm::{WasmOptions, WasmSandbox};
-use crate::setup::{Paths, setup_guests, toolchains};
+use crate::setup::{Paths, setup_guests};
 
 #[derive(Args)]
 pub struct SetupArgs {
@@ -49,7 +50,7 @@ fn runs(tool: &str) -> bool {
         .is_ok_and(|o| o.status.success())
 }
 
-pub fn run(args: SetupArgs) -> anyhow::Result<i32> {
+pub fn run(args: SetupArgs) -> anyhow::Result<ExitStatus> {
     let paths = Paths::from_env();
     eprintln!("passk setup: cache {}", paths.root.display());
     let langs = languages(&args.langs)?;
@@ -107,5 +108,5 @@ pub fn run(args: SetupArgs) -> anyhow::Result<i32> {
         }
     }
     eprintln!("passk setup: done; `passk doctor` shows what is available");
-    Ok(exit_codes::SUCCESS)
+    Ok(ExitStatus::Success)
 }

@@ -640,7 +640,7 @@ mod tests {
 
     fn program(p: &Problem, code: &str) -> (String, Merge) {
         let (solution, how) = merge(p, code);
-        (p.program_for(&Code::Solution(solution)).source, how)
+        (p.program_for(&Code::Solution(solution)).program.source, how)
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! Generation (DESIGN §6): the [`Generator`] seam and its backends — llama.cpp in-process
+//! Generation: the [`Generator`] seam and its backends — llama.cpp in-process
 //! ([`llama`]), OpenAI-compatible HTTP ([`openai`]) and replay of a samples file
 //! ([`replay`]) — plus prompt building ([`prompt`]) and code extraction ([`extract`]).
 
@@ -131,7 +131,7 @@ impl Generation {
 #[error("{0}")]
 pub struct GenError(pub String);
 
-/// Provenance of a model (DESIGN §6), recorded in the run manifest.
+/// Provenance of a model, recorded in the run manifest.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct ModelInfo {
     /// The name results carry (`model` in samples and results).
@@ -172,11 +172,13 @@ pub trait Generator: Send + Sync {
 }
 
 /// Runs `f` over `items` on `workers` threads (a backend's concurrency limit), in order of
-/// `items`; `f` returns false to stop every worker after their current item.
+/// `items`; `f` returns false to stop every worker after their current item. A panic in `f`
+/// stops the others and is re-raised with its own message once they have finished.
 pub fn in_parallel<T: Send>(items: Vec<T>, workers: usize, f: impl Fn(T) -> bool + Sync) {
     use std::sync::atomic::{AtomicBool, Ordering};
     let queue = std::sync::Mutex::new(std::collections::VecDeque::from(items));
     let stop = AtomicBool::new(false);
+    let panicked = std::sync::Mutex::new(None);
     std::thread::scope(|scope| {
         for _ in 0..workers.max(1) {
             scope.spawn(|| {
@@ -184,11 +186,20 @@ pub fn in_parallel<T: Send>(items: Vec<T>, workers: usize, f: impl Fn(T) -> bool
                     let Some(item) = queue.lock().expect("work queue").pop_front() else {
                         return;
                     };
-                    if !f(item) {
-                        stop.store(true, Ordering::SeqCst);
+                    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(item))) {
+                        Ok(true) => {}
+                        Ok(false) => stop.store(true, Ordering::SeqCst),
+                        Err(payload) => {
+                            stop.store(true, Ordering::SeqCst);
+                            let mut first = panicked.lock().unwrap_or_else(|e| e.into_inner());
+                            first.get_or_insert(payload);
+                        }
                     }
                 }
             });
         }
     });
+    if let Some(payload) = panicked.into_inner().unwrap_or_else(|e| e.into_inner()) {
+        std::panic::resume_unwind(payload);
+    }
 }

@@ -33,6 +33,19 @@ pub struct ModelError {
     pub message: String,
 }
 
+impl crate::errors::Classify for ModelError {
+    fn status(&self) -> crate::exit_codes::ExitStatus {
+        crate::exit_codes::ExitStatus::InputError
+    }
+
+    fn hint(&self) -> Option<&'static str> {
+        Some(
+            "models are gguf:PATH, openai:URL#MODEL, replay:FILE, an embedded model \
+             (`passk setup` fetches them) or a [models.NAME] entry of passk.toml",
+        )
+    }
+}
+
 /// Settings of one model, from a `passk.toml` entry or the command line.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -114,7 +127,7 @@ pub fn open(
                 pin.name
             )));
         }
-        let style = entry.style.or(Some(pin.style));
+        let style = entry.style.or(super::prompt::Style::parse(&pin.style));
         let label = if label.is_empty() {
             pin.name.clone()
         } else {
@@ -212,4 +225,23 @@ fn stem(path: &Path) -> String {
         .unwrap_or("model")
         .trim_end_matches(".jsonl")
         .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::prompt::Style;
+
+    #[test]
+    fn every_pinned_model_names_a_known_style() {
+        let pins = crate::setup::pins::pins();
+        assert!(!pins.model.is_empty());
+        for m in &pins.model {
+            assert!(
+                Style::parse(&m.style).is_some(),
+                "{}: style {:?}",
+                m.name,
+                m.style
+            );
+        }
+    }
 }

@@ -1,4 +1,4 @@
-//! Prompt styles (DESIGN §6): *completion* continues the problem's prompt and cuts the
+//! Prompt styles: *completion* continues the problem's prompt and cuts the
 //! continuation at the language's stop strings; *instruct* asks through the chat template
 //! for the whole function in a fenced block and extracts it. Both end in a [`Code`] the
 //! problem assembles into a program, or in `no_code`.
@@ -19,6 +19,13 @@ pub enum Style {
     /// Chat models: the chat template is applied, the fenced code block extracted and merged
     /// with the prompt and tests (the function found by name; `merge` in samples.jsonl).
     Instruct,
+}
+
+impl Style {
+    /// Parses a style's name as the command line and `pins.toml` write it.
+    pub fn parse(name: &str) -> Option<Style> {
+        <Style as clap::ValueEnum>::from_str(name, true).ok()
+    }
 }
 
 /// A prompt ready for a generator, with its stop strings.
@@ -104,7 +111,7 @@ fn task_comment(language: Language, text: &str) -> String {
         Racket => ";; ",
         _ => "// ",
     };
-    crate::lang::render::comment_lines(text.trim(), mark)
+    crate::problem::render::comment_lines(text.trim(), mark)
 }
 
 /// The prompt for `problem` in `style`.

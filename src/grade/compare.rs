@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::stats::bootstrap_mean_ci;
-use crate::runner::results::ResultRecord;
+use crate::rundir::results::ResultRecord;
 
 /// One side's tally of one problem.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]

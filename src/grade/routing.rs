@@ -1,4 +1,4 @@
-//! Semantic routing (DESIGN §3): a suite of requests labelled with the route a code
+//! Semantic routing: a suite of requests labelled with the route a code
 //! assistant should dispatch them to; a model answers with one label. This module owns the
 //! suite format, the prompts, reading a label out of an answer, and the scores: accuracy,
 //! macro-F1, the confusion matrix, latency p50/p95 and tokens per decision.
@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use crate::errors::InputError;
 use crate::generate::{Message, PromptText};
 use crate::problem::jsonl::Lines;
+use crate::rundir::routing::{Decision, RouteScore, RoutingScores};
 
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 pub struct Route {
@@ -191,58 +192,6 @@ fn one_line(s: &str) -> String {
 }
 
 /// One model's answer to one request: a line of `decisions.jsonl`.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct Decision {
-    pub id: String,
-    pub model: String,
-    pub gold: String,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub also: Vec<String>,
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub ambiguous: bool,
-    /// The label read from the answer (None: no label in it).
-    pub predicted: Option<String>,
-    pub raw: String,
-    pub prompt_tokens: u32,
-    pub completion_tokens: u32,
-    pub latency_ms: f64,
-    /// Generation failed: a harness fault, excluded from the scores and reported.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
-}
-
-/// One model's routing scores.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
-pub struct RoutingScores {
-    pub decisions: usize,
-    pub errors: usize,
-    pub accuracy: f64,
-    /// Accuracy on the requests not marked ambiguous.
-    pub accuracy_unambiguous: f64,
-    /// Ambiguous requests count as right when the answer is the gold route or one in `also`.
-    pub accuracy_lenient: f64,
-    pub macro_f1: f64,
-    /// Answers that named no route.
-    pub unparsed: usize,
-    /// route → (precision, recall, f1, support).
-    pub per_route: BTreeMap<String, RouteScore>,
-    /// gold → predicted (`none`: no label) → count.
-    pub confusion: BTreeMap<String, BTreeMap<String, usize>>,
-    pub latency_p50_ms: f64,
-    pub latency_p95_ms: f64,
-    pub prompt_tokens_per_decision: f64,
-    pub completion_tokens_per_decision: f64,
-}
-
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
-pub struct RouteScore {
-    pub precision: f64,
-    pub recall: f64,
-    pub f1: f64,
-    pub support: usize,
-}
-
-/// The `q` quantile (0..=1) by nearest rank.
 pub fn quantile(sorted: &[f64], q: f64) -> f64 {
     if sorted.is_empty() {
         return 0.0;

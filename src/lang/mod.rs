@@ -2,7 +2,6 @@
 //! How each one is compiled and run in the process sandbox is data, in
 //! `sandboxes/languages.toml`; per-language rendering and grammars grow here.
 
-pub mod render;
 pub mod syntax;
 pub mod types;
 

@@ -1,4 +1,4 @@
-//! Syntax validity (DESIGN §7): a program parses with the language's tree-sitter grammar
+//! Syntax validity: a program parses with the language's tree-sitter grammar
 //! without ERROR or MISSING nodes. Checked on the host for every sample, whatever the
 //! sandbox did with it, so a report can tell "did not parse" from "parsed but failed".
 

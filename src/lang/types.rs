@@ -1,4 +1,4 @@
-//! Language-neutral types of passk's own problems (DESIGN §3): `int`, `float`, `bool`,
+//! Language-neutral types of passk's own problems: `int`, `float`, `bool`,
 //! `str`, `list<T>`, `map<K,V>`, `tuple<…>`, `optional<T>`. Every renderer maps them to its
 //! language; test values are JSON checked against them when a problem loads.
 

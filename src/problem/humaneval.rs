@@ -6,6 +6,13 @@ use super::{Assembly, Problem, field_str, jsonl, map_records};
 use crate::errors::InputError;
 use crate::lang::Language;
 
+pub const FORMAT: super::formats::Format = super::formats::Format {
+    name: "humaneval",
+    shape: "HumanEval JSONL: task_id, prompt, entry_point, test",
+    detect: |p| p.has_all(&["entry_point", "test", "prompt"]),
+    load: |path| load(path, jsonl::Lines::open(path)?),
+};
+
 pub fn load(
     path: &Path,
     lines: impl Iterator<Item = Result<jsonl::Line, InputError>>,

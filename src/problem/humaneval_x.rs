@@ -45,6 +45,13 @@ fn language_of(task_id: &str) -> Option<Language> {
     })
 }
 
+pub const FORMAT: super::formats::Format = super::formats::Format {
+    name: "humaneval-x",
+    shape: "HumanEval-X JSONL: task_id, prompt, declaration, test",
+    detect: |p| p.has_all(&["task_id", "declaration", "test", "prompt"]),
+    load: |path| load(path, jsonl::Lines::open(path)?),
+};
+
 pub fn load(
     path: &Path,
     lines: impl Iterator<Item = Result<jsonl::Line, InputError>>,

@@ -1,4 +1,4 @@
-//! passk's I/O problems (`problems/io`, DESIGN §3; format in `problems/README.md`): full
+//! passk's I/O problems (`problems/io`; format in `problems/README.md`): full
 //! programs that read standard input and write standard output. One TOML file per problem
 //! with a description, tests as (input, output) pairs, how output is compared (exactly,
 //! whitespace-insensitively, or with a float tolerance) and reference programs per language.

@@ -21,6 +21,20 @@ fn task_id(v: &serde_json::Value, path: &Path, line: usize) -> Result<String, In
     }
 }
 
+pub const FULL: super::formats::Format = super::formats::Format {
+    name: "mbpp",
+    shape: "MBPP JSONL: task_id, code, test_list",
+    detect: |p| p.has_all(&["test_list", "code"]),
+    load: |path| load_full(path, jsonl::Lines::open(path)?),
+};
+
+pub const SANITIZED: super::formats::Format = super::formats::Format {
+    name: "mbpp-sanitized",
+    shape: "sanitized MBPP: a JSON array of task_id, prompt, code, test_list",
+    detect: |p| matches!(p, super::formats::Probe::Array),
+    load: load_sanitized,
+};
+
 /// The function under test: the first `def NAME(` of the reference that the tests call.
 pub fn entry_point(code: &str, tests: &[String]) -> Option<String> {
     code.lines().find_map(|l| {

@@ -2,6 +2,7 @@
 //! (HumanEval JSONL, MBPP full JSONL and sanitized JSON) into it.
 
 pub mod defects;
+pub mod formats;
 pub mod humaneval;
 pub mod humaneval_x;
 pub mod io;
@@ -9,6 +10,7 @@ pub mod jsonl;
 pub mod mbpp;
 pub mod multipl_e;
 pub mod native;
+pub mod render;
 pub mod samples;
 
 use std::collections::HashMap;
@@ -66,6 +68,23 @@ pub enum Expect {
     Output(io::OutputCheck),
 }
 
+/// A sample assembled into the program to run, with what the host checks after it ran.
+#[derive(Debug, Clone)]
+pub struct Assembled {
+    pub program: Program,
+    pub expect: Option<std::sync::Arc<Expect>>,
+}
+
+/// A program no host check follows (its own tests decide).
+impl From<Program> for Assembled {
+    fn from(program: Program) -> Assembled {
+        Assembled {
+            program,
+            expect: None,
+        }
+    }
+}
+
 impl Expect {
     pub fn judge(&self, e: crate::sandbox::Execution) -> crate::sandbox::Execution {
         match self {
@@ -120,7 +139,7 @@ impl Problem {
 
     /// The complete program to run — solution plus the benchmark's tests — with the test
     /// boundary, so that the sandbox can guard the entry point.
-    pub fn program_for(&self, code: &Code) -> Program {
+    pub fn program_for(&self, code: &Code) -> Assembled {
         let solution = self.solution(code);
         let (source, tests_at) = match &self.assembly {
             Assembly::HumanEval { entry_point, test } => {
@@ -175,7 +194,7 @@ impl Problem {
             ),
             Assembly::Native { problem } => {
                 let marker = native::marker(&self.id, self.language, &solution);
-                let source = match crate::lang::render::get(self.language) {
+                let source = match crate::problem::render::get(self.language) {
                     Some(r) => r.assemble(&solution, &r.harness(problem, &marker)),
                     None => solution.clone(),
                 };
@@ -184,32 +203,40 @@ impl Problem {
                     returns: problem.signature.returns.clone(),
                     tests: problem.tests.clone(),
                 };
-                return Program {
+                let program = Program {
                     language: self.language,
                     source,
                     guard: None,
                     fail_on_stderr: false,
                     variant: Some("native"),
-                    expect: Some(std::sync::Arc::new(Expect::Returns(expect))),
+                    judged_on_host: true,
                     inputs: None,
                     tests_at: None,
                 };
+                return Assembled {
+                    program,
+                    expect: Some(std::sync::Arc::new(Expect::Returns(expect))),
+                };
             }
             Assembly::Io { check, inputs } => {
-                return Program {
+                let program = Program {
                     language: self.language,
                     source: solution,
                     guard: None,
                     fail_on_stderr: false,
                     variant: Some("program"),
-                    expect: Some(check.clone()),
+                    judged_on_host: true,
                     inputs: Some(inputs.clone()),
                     tests_at: None,
+                };
+                return Assembled {
+                    program,
+                    expect: Some(check.clone()),
                 };
             }
         };
         let humaneval_x = matches!(self.assembly, Assembly::HumanEvalX { .. });
-        Program {
+        let program = Program {
             language: self.language,
             source,
             guard: self.entry_point.clone().map(|entry_point| Guard {
@@ -218,9 +245,13 @@ impl Problem {
             }),
             fail_on_stderr: humaneval_x && self.language == Language::JavaScript,
             variant: humaneval_x.then_some("humaneval-x"),
-            expect: None,
+            judged_on_host: false,
             inputs: None,
             tests_at: Some(tests_at),
+        };
+        Assembled {
+            program,
+            expect: None,
         }
     }
 
@@ -314,68 +345,21 @@ impl ProblemSet {
         }
     }
 
-    /// Loads a problems file, detecting its format from its content, or a folder of
-    /// passk's own TOML problems (a suite), rendered in every language passk can render.
+    /// Loads a problems file, or a folder of passk's own TOML problems (a suite), in the
+    /// format the registry ([`formats::ALL`]) detects from its content.
     pub fn load(path: &Path) -> Result<ProblemSet, InputError> {
-        if path.is_dir() {
-            let suite = native::read_suite(path)?;
-            let sha256 = native::suite_hash(path)?;
-            let mut problems = native::render_suite(&suite.functions(), &[]);
-            let languages: Vec<Language> = crate::lang::render::all()
-                .iter()
-                .map(|r| r.language())
-                .collect();
-            problems.extend(io::render_suite(&suite.programs(), &languages));
-            return Ok(ProblemSet::new(problems, "native", sha256));
-        }
-        let sha256 = crate::setup::paths::sha256_file(path).map_err(|e| InputError::Io {
+        let format = formats::detect(path)?;
+        let io = |e: std::io::Error| InputError::Io {
             path: path.to_path_buf(),
             source: e,
-        })?;
-        if jsonl::first_byte(path)? == Some(b'[') {
-            let problems = mbpp::load_sanitized(path)?;
-            return Ok(ProblemSet::new(problems, "mbpp-sanitized", sha256));
-        }
-        let mut lines = jsonl::Lines::open(path)?.peekable();
-        let first = match lines.peek() {
-            None => {
-                return Err(InputError::Format {
-                    path: path.to_path_buf(),
-                    message: "no problems in file".into(),
-                });
-            }
-            Some(Err(_)) => return Err(lines.next().unwrap().err().unwrap()),
-            Some(Ok(l)) => l.value.clone(),
         };
-        let has = |k: &str| first.get(k).is_some();
-        if has("task_id") && has("declaration") && has("test") && has("prompt") {
-            let problems = humaneval_x::load(path, lines)?;
-            Ok(ProblemSet::new(problems, "humaneval-x", sha256))
-        } else if has("entry_point") && has("test") && has("prompt") {
-            let problems = humaneval::load(path, lines)?;
-            Ok(ProblemSet::new(problems, "humaneval", sha256))
-        } else if has("name") && has("language") && has("tests") && has("stop_tokens") {
-            let problems = multipl_e::load(path, lines)?;
-            Ok(ProblemSet::new(problems, "multipl-e", sha256))
-        } else if has("test_list") && has("code") {
-            let problems = mbpp::load_full(path, lines)?;
-            Ok(ProblemSet::new(problems, "mbpp", sha256))
+        let sha256 = if path.is_dir() {
+            native::suite_hash(path)?
         } else {
-            let keys: Vec<_> = first
-                .as_object()
-                .map(|o| o.keys().cloned().collect())
-                .unwrap_or_default();
-            Err(InputError::Format {
-                path: path.to_path_buf(),
-                message: format!(
-                    "not a problems file passk knows: the first record has fields {keys:?}; \
-                     expected HumanEval (task_id, prompt, entry_point, test), MBPP \
-                     (task_id, code, test_list), sanitized MBPP (a JSON array) or \
-                     MultiPL-E (name, language, prompt, tests, stop_tokens) or HumanEval-X \
-                     (task_id, prompt, declaration, test)"
-                ),
-            })
-        }
+            crate::setup::paths::sha256_file(path).map_err(io)?
+        };
+        let problems = (format.load)(path)?;
+        Ok(ProblemSet::new(problems, format.name, sha256))
     }
 }
 

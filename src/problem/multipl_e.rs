@@ -8,6 +8,13 @@ use super::{Assembly, Problem, field_str, field_strs, jsonl, map_records};
 use crate::errors::InputError;
 use crate::lang::Language;
 
+pub const FORMAT: super::formats::Format = super::formats::Format {
+    name: "multipl-e",
+    shape: "MultiPL-E JSONL: name, language, prompt, tests, stop_tokens",
+    detect: |p| p.has_all(&["name", "language", "tests", "stop_tokens"]),
+    load: |path| load(path, jsonl::Lines::open(path)?),
+};
+
 pub fn load(
     path: &Path,
     lines: impl Iterator<Item = Result<jsonl::Line, InputError>>,

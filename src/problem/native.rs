@@ -1,7 +1,7 @@
-//! passk's own problem format (DESIGN §3; `problems/README.md`): one TOML file per problem
+//! passk's own problem format (`problems/README.md`): one TOML file per problem
 //! with a signature in language-neutral types, tests as JSON values and reference solutions
 //! per language. A suite is a folder of such files; it loads as one [`Problem`] per problem
-//! and language that passk can render (see [`crate::lang::render`]).
+//! and language that passk can render (see [`crate::problem::render`]).
 //!
 //! The rendered harness calls the function once per test and prints each result as JSON
 //! behind a per-program marker; passk compares on the host ([`Expectations::judge`]) with
@@ -18,9 +18,9 @@ use serde_json::Value;
 use super::io::IoProblem;
 use crate::errors::InputError;
 use crate::lang::Language;
-use crate::lang::render;
 use crate::lang::types::Type;
 use crate::outcome::Outcome;
+use crate::problem::render;
 use crate::sandbox::Execution;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, serde::Serialize)]
@@ -338,6 +338,23 @@ pub fn read_suite(dir: &Path) -> Result<Suite, InputError> {
         .map(|f| read_entry(f, &suite))
         .collect::<Result<_, _>>()?;
     Ok(Suite { entries })
+}
+
+pub const FORMAT: super::formats::Format = super::formats::Format {
+    name: "native",
+    shape: "a folder of passk's TOML problems (functions and I/O programs)",
+    detect: |p| matches!(p, super::formats::Probe::Dir),
+    load: load_suite,
+};
+
+/// A suite folder: its functions rendered in every language passk renders, its I/O
+/// programs in every one of those languages.
+fn load_suite(dir: &Path) -> Result<Vec<super::Problem>, InputError> {
+    let suite = read_suite(dir)?;
+    let mut problems = render_suite(&suite.functions(), &[]);
+    let languages: Vec<Language> = render::all().iter().map(|r| r.language()).collect();
+    problems.extend(super::io::render_suite(&suite.programs(), &languages));
+    Ok(problems)
 }
 
 /// sha256 over the suite's problem files (names and contents, in order): its identity

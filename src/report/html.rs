@@ -6,9 +6,9 @@
 
 use std::fmt::Write;
 
-use crate::grade::summary::{Group, Summary};
 use crate::outcome::Outcome;
-use crate::runner::exec::ExecManifest;
+use crate::rundir::manifest::ExecManifest;
+use crate::rundir::summary::{Group, Summary};
 
 fn esc(s: &str) -> String {
     s.replace('&', "&amp;")
@@ -394,7 +394,7 @@ pub fn render(m: &ExecManifest, s: &Summary) -> String {
 mod tests {
     use super::*;
     use crate::grade::summary::SummaryBuilder;
-    use crate::runner::results::ResultRecord;
+    use crate::rundir::results::ResultRecord;
     use crate::sandbox::Limits;
 
     #[test]

@@ -8,7 +8,7 @@ use std::time::Duration;
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 
 use crate::outcome::Outcome;
-use crate::runner::results::ResultRecord;
+use crate::rundir::results::ResultRecord;
 
 #[derive(Default)]
 struct Case {

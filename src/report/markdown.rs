@@ -4,8 +4,8 @@
 use std::fmt::Write;
 
 use crate::grade::compare::Comparison;
-use crate::grade::summary::{Group, Summary};
-use crate::runner::exec::ExecManifest;
+use crate::rundir::manifest::ExecManifest;
+use crate::rundir::summary::{Group, Summary};
 
 fn pass_cell(g: &Group, k: &str) -> String {
     g.pass_at_k
@@ -139,7 +139,7 @@ pub fn render(
             );
         }
     }
-    let generated: Vec<(&String, &crate::grade::summary::Efficiency)> = s
+    let generated: Vec<(&String, &crate::rundir::summary::Efficiency)> = s
         .by_model
         .iter()
         .filter_map(|(k, g)| g.efficiency.as_ref().map(|e| (k, e)))
@@ -220,7 +220,7 @@ mod tests {
     use crate::grade::compare::{compare, tally};
     use crate::grade::summary::SummaryBuilder;
     use crate::outcome::Outcome;
-    use crate::runner::results::ResultRecord;
+    use crate::rundir::results::ResultRecord;
     use crate::sandbox::Limits;
 
     #[test]

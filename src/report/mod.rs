@@ -11,8 +11,8 @@ use std::path::Path;
 
 use crate::errors::RunError;
 use crate::grade::compare::{compare, tally};
-use crate::rundir::RunDir;
-use crate::runner::results;
+use crate::grade::finished::RunDir;
+use crate::rundir::results;
 
 /// Writes `report.md`, `report.html` and `junit.xml` into a finished run directory.
 pub fn write_all(dir: &Path) -> Result<(), RunError> {

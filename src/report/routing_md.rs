@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use crate::grade::routing::RoutingScores;
+use crate::rundir::routing::RoutingScores;
 
 pub fn render(suite: &str, labels: &[String], models: &BTreeMap<String, RoutingScores>) -> String {
     let mut out = String::new();
@@ -78,7 +78,8 @@ pub fn render(suite: &str, labels: &[String], models: &BTreeMap<String, RoutingS
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::grade::routing::{Decision, Route, score};
+    use crate::grade::routing::{Route, score};
+    use crate::rundir::routing::Decision;
 
     #[test]
     fn routing_report_snapshot() {

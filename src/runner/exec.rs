@@ -6,19 +6,20 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use serde::{Deserialize, Serialize};
-
-use super::references::{self, Checked, ReferenceCheck, ReferenceSettings};
-use super::results::{self, ResultRecord, ResultsWriter, SampleKey};
-use super::shard::Shard;
+use super::references::{self, Checked, ReferenceSettings};
 use super::{Cancel, Event, Job, execute};
 use crate::errors::{InputError, RunError};
-use crate::grade::summary::{Summary, SummaryBuilder};
+use crate::grade::summary::summarize;
 use crate::lang::Language;
 use crate::problem::ProblemSet;
 use crate::problem::samples::{Sample, SampleReader};
-use crate::sandbox::Limits;
-use crate::sandbox::router::Router;
+use crate::rundir::jsonl::Appender;
+use crate::rundir::manifest::{ExecManifest, check_resume};
+use crate::rundir::results::{self, SampleKey};
+use crate::rundir::shard::Shard;
+use crate::rundir::summary::{Summary, write_summary};
+use crate::rundir::{MANIFEST, RESULTS, write_json_atomically};
+use crate::sandbox::{Limits, Sandbox};
 
 pub struct ExecOptions {
     pub problems: PathBuf,
@@ -32,26 +33,6 @@ pub struct ExecOptions {
     pub shard: Option<Shard>,
     /// The reference check before scoring ([`super::references`]).
     pub references: ReferenceSettings,
-}
-
-/// What a run directory was made from; a resume must match it.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct ExecManifest {
-    pub kind: String,
-    pub passk_version: String,
-    pub problems: String,
-    pub problems_format: String,
-    pub problems_sha256: String,
-    pub samples: String,
-    pub samples_sha256: String,
-    pub limits: Limits,
-    pub deterministic: bool,
-    /// The shard this directory holds, if the run was split (`passk merge` joins shards).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub shard: Option<Shard>,
-    /// `passk run`: the models, sampler and languages that generated the samples.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub generation: Option<super::run::GenerationManifest>,
 }
 
 pub struct ExecOutcome {
@@ -109,69 +90,6 @@ fn validate(
     Ok(counts)
 }
 
-pub fn write_json_atomically(path: &Path, value: &impl Serialize) -> Result<(), RunError> {
-    let io = |e: std::io::Error| RunError::Io {
-        path: path.to_path_buf(),
-        source: e,
-    };
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(io)?;
-    serde_json::to_writer_pretty(&mut tmp, value).map_err(|e| io(e.into()))?;
-    std::io::Write::write_all(&mut tmp, b"\n").map_err(io)?;
-    // Temporary files are created private; run files are ordinary, readable output.
-    use std::os::unix::fs::PermissionsExt;
-    tmp.as_file()
-        .set_permissions(std::fs::Permissions::from_mode(0o644))
-        .map_err(io)?;
-    tmp.persist(path).map_err(|e| io(e.error))?;
-    Ok(())
-}
-
-pub fn write_summary(out: &Path, summary: &Summary) -> Result<(), RunError> {
-    write_json_atomically(&out.join("summary.json"), summary)
-}
-
-/// Rebuilds the summary from a run directory's `results.jsonl`.
-pub fn summarize(out: &Path, samples_expected: usize) -> Result<Summary, RunError> {
-    summarize_where(out, samples_expected, |_| true)
-}
-
-/// The summary of the records of `out` that `keep` accepts (e.g. one model's).
-pub fn summarize_where(
-    out: &Path,
-    samples_expected: usize,
-    keep: impl Fn(&ResultRecord) -> bool,
-) -> Result<Summary, RunError> {
-    // Problems the reference check excluded are scored by no summary, whatever results an
-    // earlier run into the directory left for them.
-    let check = ReferenceCheck::load(out)?;
-    let mut b = SummaryBuilder::default();
-    results::for_each(&out.join("results.jsonl"), |r| {
-        if keep(&r)
-            && check
-                .as_ref()
-                .is_none_or(|c| c.keeps(&r.task_id, r.language))
-        {
-            b.add(&r)
-        }
-    })?;
-    Ok(b.finish(samples_expected).with_references(check))
-}
-
-/// Reads one JSON file of a run directory (`manifest.json`, `summary.json`).
-pub fn read_run_file<T: serde::de::DeserializeOwned>(
-    dir: &Path,
-    name: &str,
-) -> Result<T, RunError> {
-    let path = dir.join(name);
-    let text = std::fs::read_to_string(&path).map_err(|e| RunError::Io {
-        path: path.clone(),
-        source: e,
-    })?;
-    serde_json::from_str(&text)
-        .map_err(|e| RunError::Mismatch(format!("{}: not a passk {name} ({e})", path.display())))
-}
-
 fn manifest_for(
     opts: &ExecOptions,
     problems: &ProblemSet,
@@ -197,48 +115,9 @@ fn manifest_for(
     })
 }
 
-/// Refuses to resume into a directory made from other inputs, limits or (`passk run`)
-/// models and sampling.
-pub(super) fn check_resume(out: &Path, manifest: &ExecManifest) -> Result<(), RunError> {
-    if !out.join("manifest.json").exists() {
-        return Ok(());
-    }
-    let old: ExecManifest = read_run_file(out, "manifest.json")?;
-    let differs = |what: &str| {
-        Err(RunError::Mismatch(format!(
-            "{} holds a run with different {what}; resume needs the same inputs, models, \
-             sampling and limits (choose another --out to start a new run)",
-            out.display()
-        )))
-    };
-    if old.kind != manifest.kind {
-        return differs(&format!("kind (it was made by `passk {}`)", old.kind));
-    }
-    if old.problems_sha256 != manifest.problems_sha256 {
-        return differs("problems");
-    }
-    if old.samples_sha256 != manifest.samples_sha256 {
-        return differs("samples");
-    }
-    if old.limits != manifest.limits || old.deterministic != manifest.deterministic {
-        return differs("limits");
-    }
-    if old.shard != manifest.shard {
-        return differs("--shard");
-    }
-    match (&old.generation, &manifest.generation) {
-        (None, None) => Ok(()),
-        (Some(a), Some(b)) => match a.difference(b) {
-            Some(what) => differs(what),
-            None => Ok(()),
-        },
-        _ => differs("generation settings"),
-    }
-}
-
-pub fn run_exec(
+pub fn run_exec<S: Sandbox + 'static>(
     opts: &ExecOptions,
-    sandbox: Arc<Router>,
+    sandbox: Arc<S>,
     cancel: &Cancel,
     on_event: &mut dyn FnMut(Event<'_>),
 ) -> Result<ExecOutcome, RunError> {
@@ -250,7 +129,7 @@ pub fn run_exec(
     })?;
     let manifest = manifest_for(opts, &problems, sandbox.deterministic())?;
     check_resume(&opts.out, &manifest)?;
-    write_json_atomically(&opts.out.join("manifest.json"), &manifest)?;
+    write_json_atomically(&opts.out.join(MANIFEST), &manifest)?;
 
     let references: Vec<&crate::problem::Problem> = selected
         .iter()
@@ -277,7 +156,7 @@ pub fn run_exec(
         return interrupted_early(&opts.out, total, on_event);
     }
 
-    let (mut writer, done) = ResultsWriter::open(&opts.out.join("results.jsonl"))?;
+    let (mut writer, done) = results::open(&opts.out.join(RESULTS))?;
     on_event(Event::Started {
         total,
         already_done: done.len(),
@@ -304,13 +183,9 @@ pub fn run_exec(
         }
         let limits = opts.limits.for_problem(p.time_limit);
         Some(Job {
-            task_id: p.id.clone(),
             model: s.model,
             sample_index,
-            program: p.program_for(&s.code),
-            limits,
-            verdict: None,
-            generation: None,
+            ..Job::new(&p.id, p.program_for(&s.code), limits)
         })
     });
 
@@ -352,7 +227,7 @@ pub(super) fn interrupted_early(
 
 /// Appends each result to `writer` (keeping the first write error) and reports it.
 pub(super) fn record_sink<'a>(
-    writer: &'a mut ResultsWriter,
+    writer: &'a mut Appender,
     write_error: &'a mut Option<RunError>,
     on_event: &'a mut dyn FnMut(Event<'_>),
 ) -> impl FnMut(results::ResultRecord) + 'a {
@@ -371,7 +246,7 @@ pub(super) fn record_sink<'a>(
 pub(super) fn finish(
     out: &Path,
     total: usize,
-    mut writer: ResultsWriter,
+    mut writer: Appender,
     all_started: bool,
     cancel: &Cancel,
     on_event: &mut dyn FnMut(Event<'_>),

@@ -4,21 +4,25 @@
 use std::collections::{BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 
-use super::exec::{ExecManifest, read_run_file, summarize, write_json_atomically, write_summary};
-use super::references::ReferenceCheck;
-use super::results::{self, ResultsWriter};
 use crate::errors::RunError;
-use crate::grade::summary::Summary;
+use crate::grade::summary::summarize;
+use crate::rundir::jsonl::{Appender, for_each_line};
+use crate::rundir::manifest::ExecManifest;
+use crate::rundir::references::ReferenceCheck;
+use crate::rundir::summary::{Summary, write_summary};
+use crate::rundir::{
+    MANIFEST, RESULTS, SAMPLES, SUMMARY, read_run_file, results, write_json_atomically,
+};
 
 /// Merges `shards` into `out` (which must not hold results yet). Returns the summary.
 pub fn merge(shards: &[PathBuf], out: &Path) -> Result<Summary, RunError> {
-    let mismatch = |m: String| Err(RunError::Mismatch(m));
+    let mismatch = |m: String| Err(RunError::NotShards(m));
     if shards.is_empty() {
         return mismatch("nothing to merge: name the shard directories".into());
     }
     let manifests: Vec<ExecManifest> = shards
         .iter()
-        .map(|d| read_run_file(d, "manifest.json"))
+        .map(|d| read_run_file(d, MANIFEST))
         .collect::<Result<_, _>>()?;
     let first = &manifests[0];
     let Some(count) = first.shard.map(|s| s.count) else {
@@ -58,7 +62,7 @@ pub fn merge(shards: &[PathBuf], out: &Path) -> Result<Summary, RunError> {
         path: out.to_path_buf(),
         source: e,
     })?;
-    let results_path = out.join("results.jsonl");
+    let results_path = out.join(RESULTS);
     if results_path.exists() {
         return mismatch(format!(
             "{} already holds results; merge into a new directory",
@@ -67,14 +71,14 @@ pub fn merge(shards: &[PathBuf], out: &Path) -> Result<Summary, RunError> {
     }
     let mut manifest = first.clone();
     manifest.shard = None;
-    write_json_atomically(&out.join("manifest.json"), &manifest)?;
-    let (mut writer, _) = ResultsWriter::open(&results_path)?;
+    write_json_atomically(&out.join(MANIFEST), &manifest)?;
+    let (mut writer, _) = results::open(&results_path)?;
     let mut keys = HashSet::new();
     let mut expected = 0;
     for dir in shards {
-        expected += read_run_file::<Summary>(dir, "summary.json")?.samples_expected;
+        expected += read_run_file::<Summary>(dir, SUMMARY)?.samples_expected;
         let mut err = None;
-        results::for_each(&dir.join("results.jsonl"), |r| {
+        results::for_each(&dir.join(RESULTS), |r| {
             if err.is_none() && keys.insert(r.key()) {
                 err = writer.append(&r).err();
             }
@@ -85,11 +89,11 @@ pub fn merge(shards: &[PathBuf], out: &Path) -> Result<Summary, RunError> {
     }
     // `passk run` shards: their generations too.
     if first.generation.is_some() {
-        let mut samples = ResultsWriter::append_to(&out.join("samples.jsonl"))?;
+        let mut samples = Appender::open(&out.join(SAMPLES))?;
         for dir in shards {
             let mut err = None;
-            results::for_each_line(
-                &dir.join("samples.jsonl"),
+            for_each_line(
+                &dir.join(SAMPLES),
                 "sample record",
                 |r: serde_json::Value| {
                     if err.is_none() {

@@ -2,13 +2,16 @@
 //! a sink as it finishes, and emits typed [`Event`]s; reporters only render them.
 
 pub mod exec;
+#[cfg(test)]
+mod fake;
 pub mod merge;
+mod record;
 pub mod references;
-pub mod results;
 pub mod reuse;
+pub mod routing;
 pub mod run;
-pub mod samples;
-pub mod shard;
+#[cfg(test)]
+mod tests;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -16,8 +19,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use tokio::sync::Semaphore;
 
 use crate::outcome::Outcome;
+use crate::rundir::results::{self, ResultRecord};
 use crate::sandbox::{Execution, Limits, Program, Sandbox};
-use results::ResultRecord;
+pub use record::record;
 pub use reuse::Reuse;
 use reuse::{Found, ReuseState};
 
@@ -27,12 +31,35 @@ pub struct Job {
     pub model: Option<String>,
     pub sample_index: usize,
     pub program: Program,
+    /// What the host checks after the run (passk's own problems).
+    pub expect: Option<Arc<crate::problem::Expect>>,
     pub limits: Limits,
     /// A verdict reached before execution (`no_code`, `generation_error`): recorded as is,
     /// nothing runs.
     pub verdict: Option<Execution>,
     /// What generating the sample cost, when passk generated it.
     pub generation: Option<results::GenStats>,
+}
+
+impl Job {
+    /// A job for an assembled program: no model, sample 0, nothing decided before it runs.
+    pub fn new(
+        task_id: impl Into<String>,
+        assembled: impl Into<crate::problem::Assembled>,
+        limits: Limits,
+    ) -> Job {
+        let assembled = assembled.into();
+        Job {
+            task_id: task_id.into(),
+            model: None,
+            sample_index: 0,
+            program: assembled.program,
+            expect: assembled.expect,
+            limits,
+            verdict: None,
+            generation: None,
+        }
+    }
 }
 
 /// Where jobs come from: an iterator (a samples file) or a channel that generation
@@ -66,7 +93,7 @@ pub enum Event<'a> {
     },
     ReferenceFinished(&'a ResultRecord),
     /// Every reference ran: what is excluded and refused.
-    ReferencesChecked(&'a references::ReferenceCheck),
+    ReferencesChecked(&'a crate::rundir::references::ReferenceCheck),
     /// Ctrl-C: no new samples start; those in flight finish and are kept.
     Interrupted,
 }
@@ -141,11 +168,7 @@ pub fn execute_jobs<S: Sandbox + 'static>(
             while let Some(mut job) = jobs.next().await {
                 let id = sandbox.id_for(&job.program);
                 if let Some(verdict) = job.verdict.take() {
-                    if tx
-                        .send(ResultRecord::new(job, id, false, verdict))
-                        .await
-                        .is_err()
-                    {
+                    if tx.send(record(job, id, false, verdict)).await.is_err() {
                         break;
                     }
                     continue;
@@ -157,9 +180,7 @@ pub fn execute_jobs<S: Sandbox + 'static>(
                     .and_then(|(s, k)| s.lookup(k));
                 let reused = {
                     let id = id.clone();
-                    move |job: Job, execution: Execution| {
-                        ResultRecord::new(job, id, true, execution)
-                    }
+                    move |job: Job, execution: Execution| record(job, id, true, execution)
                 };
                 if let Some(Found::Ready(execution)) = found {
                     if tx.send(reused(job, execution)).await.is_err() {
@@ -207,13 +228,13 @@ pub fn execute_jobs<S: Sandbox + 'static>(
                     let mut execution = inner.await.unwrap_or_else(|e| {
                         Execution::verdict(Outcome::SandboxError, format!("sandbox panicked: {e}"))
                     });
-                    if let Some(expect) = &job.program.expect {
+                    if let Some(expect) = &job.expect {
                         execution = expect.judge(execution);
                     }
                     if let Some((tx, k, state)) = publish {
                         state.finish(k, tx, &execution);
                     }
-                    let record = ResultRecord::new(job, id, false, execution);
+                    let record = record(job, id, false, execution);
                     let _ = tx.send(record).await;
                     drop(permit);
                 });

@@ -10,15 +10,14 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use serde::{Deserialize, Serialize};
-
-use super::results::ResultRecord;
 use super::{Cancel, Event, Job, Reuse, execute};
 use crate::errors::RunError;
 use crate::lang::Language;
 use crate::outcome::Outcome;
 use crate::problem::defects::KnownDefects;
 use crate::problem::{Problem, ProblemSet};
+use crate::rundir::references::{Excluded, Failure, ReferenceCheck, Refused};
+use crate::rundir::results::ResultRecord;
 use crate::sandbox::{Limits, Sandbox};
 
 /// A language is refused when more than this share of its checked references fail (known
@@ -26,94 +25,9 @@ use crate::sandbox::{Limits, Sandbox};
 /// oddities, more than that is a harness that does not run the benchmark as it is meant.
 pub const REFUSE_ABOVE: f64 = 0.05;
 
-/// How many failing references a refusal quotes.
-const QUOTED: usize = 3;
+use crate::rundir::references::{FILE, QUOTED};
 /// How much of a failing reference's output a refusal quotes.
 const QUOTED_BYTES: usize = 1500;
-
-pub const FILE: &str = "references.json";
-
-/// What the reference check found.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct ReferenceCheck {
-    /// References run.
-    pub checked: usize,
-    /// Problems left out of every score: their reference fails here, or is a known defect.
-    pub excluded: Vec<Excluded>,
-    /// Languages not scored at all.
-    pub refused: Vec<Refused>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Excluded {
-    pub task_id: String,
-    pub language: Language,
-    pub outcome: Outcome,
-    pub detail: String,
-    /// Why, when the problem is on a known-defects list.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub known_defect: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Refused {
-    pub language: Language,
-    /// Failing references (known defects not counted) of `checked`.
-    pub failing: usize,
-    pub checked: usize,
-    /// The first failing references, with their compiler or runtime output.
-    pub first: Vec<Failure>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Failure {
-    pub task_id: String,
-    pub outcome: Outcome,
-    pub detail: String,
-    pub output: String,
-}
-
-impl ReferenceCheck {
-    /// True when `task_id` in `language` is scored.
-    pub fn keeps(&self, task_id: &str, language: Language) -> bool {
-        !self.refused.iter().any(|r| r.language == language)
-            && !self
-                .excluded
-                .iter()
-                .any(|e| e.language == language && e.task_id == task_id)
-    }
-
-    pub fn save(&self, out: &Path) -> Result<(), RunError> {
-        super::exec::write_json_atomically(&out.join(FILE), self)
-    }
-
-    /// The check saved in a run directory, if one ran.
-    pub fn load(out: &Path) -> Result<Option<ReferenceCheck>, RunError> {
-        if !out.join(FILE).exists() {
-            return Ok(None);
-        }
-        super::exec::read_run_file(out, FILE).map(Some)
-    }
-
-    /// Joins the checks of shards (`passk merge`).
-    pub fn merge(&mut self, other: ReferenceCheck) {
-        self.checked += other.checked;
-        self.excluded.extend(other.excluded);
-        for r in other.refused {
-            match self.refused.iter_mut().find(|x| x.language == r.language) {
-                Some(x) => {
-                    x.failing += r.failing;
-                    x.checked += r.checked;
-                    x.first.extend(r.first);
-                    x.first.truncate(QUOTED);
-                }
-                None => self.refused.push(r),
-            }
-        }
-        self.excluded
-            .sort_by(|a, b| (a.language, &a.task_id).cmp(&(b.language, &b.task_id)));
-    }
-}
 
 /// Whether and against which known-defects lists references are checked (`--no-reference-check`,
 /// `--known-defects FILE`).
@@ -218,15 +132,11 @@ pub fn check<S: Sandbox + 'static>(
         .iter()
         .filter_map(|p| {
             let code = p.reference_code()?;
-            Some(Job {
-                task_id: p.id.clone(),
-                model: None,
-                sample_index: 0,
-                program: p.program_for(&code),
-                limits: opts.limits.for_problem(p.time_limit),
-                verdict: None,
-                generation: None,
-            })
+            Some(Job::new(
+                &p.id,
+                p.program_for(&code),
+                opts.limits.for_problem(p.time_limit),
+            ))
         })
         .collect();
     let total = jobs.len();

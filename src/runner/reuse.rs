@@ -80,7 +80,7 @@ impl ReuseState {
             crate::sandbox::seal::VERSION,
             job.program.tests_at,
         );
-        let tests = match (&job.program.inputs, &job.program.expect) {
+        let tests = match (&job.program.inputs, &job.expect) {
             (Some(inputs), Some(expect)) => format!("{inputs:?} {expect:?}"),
             (Some(inputs), None) => format!("{inputs:?}"),
             (None, _) => String::new(),
@@ -185,15 +185,11 @@ mod tests {
         let set = ProblemSet::load(&dir).unwrap();
         let job = |id: &str| {
             let p = set.find(id, Some(Language::Python)).unwrap();
-            Job {
-                task_id: id.into(),
-                model: None,
-                sample_index: 0,
-                program: p.program_for(&Code::Solution("print(1)\n".into())),
-                limits: Default::default(),
-                verdict: None,
-                generation: None,
-            }
+            Job::new(
+                id,
+                p.program_for(&Code::Solution("print(1)\n".into())),
+                Default::default(),
+            )
         };
         let key = |id: &str| ReuseState::key(&job(id), "v");
         assert_eq!(key("io/column-sums"), key("io/column-sums"));

@@ -8,23 +8,21 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
-use serde::{Deserialize, Serialize};
-
-use super::exec::{
-    ExecManifest, ExecOutcome, check_resume, finish, record_sink, write_json_atomically,
-};
-use super::results::{self, ResultsWriter, SampleKey};
-use super::samples::{SampleId, SampleRecord};
-use super::shard::Shard;
+use super::exec::{ExecOutcome, finish, record_sink};
 use super::{Cancel, Event, Job, Jobs, execute_jobs};
 use crate::errors::RunError;
 use crate::generate::extract::Extraction;
-use crate::generate::{Generator, ModelInfo, Request, Sampling, prompt};
+use crate::generate::{Generator, Request, Sampling, prompt};
 use crate::lang::Language;
 use crate::outcome::Outcome;
 use crate::problem::{Problem, ProblemSet};
-use crate::sandbox::router::Router;
-use crate::sandbox::{Execution, Limits};
+use crate::rundir::jsonl::{Appender, for_each_line};
+use crate::rundir::manifest::{ExecManifest, GenerationManifest, check_resume};
+use crate::rundir::results::{self, SampleKey};
+use crate::rundir::samples::{SampleId, SampleRecord};
+use crate::rundir::shard::Shard;
+use crate::rundir::{MANIFEST, RESULTS, SAMPLES, write_json_atomically};
+use crate::sandbox::{Execution, Limits, Sandbox};
 
 pub struct RunOptions {
     /// A suite folder (passk's TOML problems) or a problems file.
@@ -43,44 +41,6 @@ pub struct RunOptions {
     /// The reference check before generation ([`super::references`]): excluded problems
     /// and refused languages are not generated for.
     pub references: super::references::ReferenceSettings,
-}
-
-/// What generated a run, in its manifest (DESIGN §6 provenance).
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct GenerationManifest {
-    pub models: Vec<ModelInfo>,
-    pub n: usize,
-    pub sampling: Sampling,
-    pub languages: Vec<Language>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub limit: Option<usize>,
-}
-
-impl GenerationManifest {
-    /// What `other` generates differently, if anything (a resume needs none).
-    pub fn difference(&self, other: &GenerationManifest) -> Option<&'static str> {
-        let ids = |g: &GenerationManifest| {
-            g.models
-                .iter()
-                .map(|m| {
-                    (
-                        m.name.clone(),
-                        m.spec.clone(),
-                        m.file_sha256.clone(),
-                        m.style,
-                    )
-                })
-                .collect::<Vec<_>>()
-        };
-        if ids(self) != ids(other) {
-            return Some("models");
-        }
-        let same = self.n == other.n
-            && self.sampling == other.sampling
-            && self.languages == other.languages
-            && self.limit == other.limit;
-        (!same).then_some("sampling settings (-n, --temperature, --langs, --limit …)")
-    }
 }
 
 /// Generation progress, reported from the generation threads.
@@ -127,18 +87,20 @@ fn job_for(problem: &Problem, r: &SampleRecord, limits: &Limits) -> Job {
         )),
         (None, Some(_)) => None,
     };
-    let program = match &code {
+    let assembled = match &code {
         Some(code) => problem.program_for(code),
-        None => crate::sandbox::Program::plain(problem.language, ""),
+        None => crate::sandbox::Program::plain(problem.language, "").into(),
     };
     Job {
-        task_id: problem.id.clone(),
         model: Some(r.model.clone()),
         sample_index: r.sample_index,
-        program,
-        limits: limits.for_problem(problem.time_limit),
         verdict,
         generation: r.stats(),
+        ..Job::new(
+            &problem.id,
+            assembled,
+            limits.for_problem(problem.time_limit),
+        )
     }
 }
 
@@ -223,10 +185,10 @@ fn generate_one(
         .collect()
 }
 
-pub fn run(
+pub fn run<S: Sandbox + 'static>(
     opts: &RunOptions,
     generators: Vec<Box<dyn Generator>>,
-    sandbox: Arc<Router>,
+    sandbox: Arc<S>,
     cancel: &Cancel,
     on_gen: &(dyn Fn(GenEvent) + Sync),
     on_event: &mut dyn FnMut(Event<'_>),
@@ -234,7 +196,7 @@ pub fn run(
     let set = ProblemSet::load(&opts.problems)?;
     let mut problems = select(&set, opts);
     if problems.is_empty() {
-        return Err(RunError::Mismatch(format!(
+        return Err(RunError::NothingSelected(format!(
             "{}: no problems in the languages asked for ({})",
             opts.problems.display(),
             opts.langs
@@ -257,7 +219,7 @@ pub fn run(
         problems: opts.problems.display().to_string(),
         problems_format: set.format.clone(),
         problems_sha256: set.sha256.clone(),
-        samples: "samples.jsonl".into(),
+        samples: SAMPLES.into(),
         samples_sha256: String::new(),
         limits: opts.limits.clone(),
         deterministic: sandbox.deterministic(),
@@ -271,7 +233,7 @@ pub fn run(
         }),
     };
     check_resume(&opts.out, &manifest)?;
-    write_json_atomically(&opts.out.join("manifest.json"), &manifest)?;
+    write_json_atomically(&opts.out.join(MANIFEST), &manifest)?;
 
     let checked = super::references::prepare(
         &opts.out,
@@ -292,13 +254,13 @@ pub fn run(
         return super::exec::interrupted_early(&opts.out, total, on_event);
     }
 
-    let samples_path = opts.out.join("samples.jsonl");
+    let samples_path = opts.out.join(SAMPLES);
     let mut generated: HashMap<SampleKey, SampleRecord> = HashMap::new();
-    results::for_each_line(&samples_path, "sample record", |r: SampleRecord| {
+    for_each_line(&samples_path, "sample record", |r: SampleRecord| {
         generated.insert(r.key(), r);
     })?;
-    let samples_writer = Mutex::new(ResultsWriter::append_to(&samples_path)?);
-    let (mut writer, done) = ResultsWriter::open(&opts.out.join("results.jsonl"))?;
+    let samples_writer = Mutex::new(Appender::open(&samples_path)?);
+    let (mut writer, done) = results::open(&opts.out.join(RESULTS))?;
 
     // Generated before the crash but not executed: straight to execution.
     let mut pending: Vec<Job> = Vec::new();
@@ -401,7 +363,7 @@ pub fn run(
         match producer.join() {
             Ok(Err(e)) => gen_error = Some(e),
             Ok(Ok(())) => {}
-            Err(_) => gen_error = Some(RunError::Mismatch("a generation thread panicked".into())),
+            Err(panic) => gen_error = Some(RunError::panicked("a generation thread", panic)),
         }
         all_started
     });

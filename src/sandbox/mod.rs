@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use crate::lang::Language;
 use crate::outcome::Outcome;
 
-/// Resource limits for one run. Defaults follow DESIGN §5.
+/// Resource limits for one run. Defaults are the sandboxes' documented limits (README).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Limits {
     /// Wall-clock budget for the run (ignored in deterministic mode, where `fuel` rules and
@@ -77,8 +77,9 @@ pub struct Program {
     /// A benchmark's variant of the language's process definition (`humaneval-x`: Rust
     /// tests are `#[test]` functions, compiled with `rustc --test`).
     pub variant: Option<&'static str>,
-    /// Results the host checks after the run (passk's own problems).
-    pub expect: Option<std::sync::Arc<crate::problem::Expect>>,
+    /// The host judges the results after the run (passk's own problems): a pass then needs
+    /// no completion marker from the program's own tests.
+    pub judged_on_host: bool,
     /// A full program's standard input, one per test: the program runs once per input
     /// (compiled once) and stops at the first run that fails; each run's stdout is kept in
     /// [`Execution::outputs`] for the host to judge (passk's I/O problems).
@@ -93,7 +94,7 @@ impl Program {
     /// True when a pass needs the completion marker: the program's own tests decide (no
     /// host-side judge of printed results, not a full program judged by its output).
     pub fn needs_marker(&self) -> bool {
-        self.expect.is_none() && self.inputs.is_none()
+        !self.judged_on_host && self.inputs.is_none()
     }
 }
 
@@ -113,7 +114,7 @@ impl Program {
             guard: None,
             fail_on_stderr: false,
             variant: None,
-            expect: None,
+            judged_on_host: false,
             inputs: None,
             tests_at: None,
         }
@@ -245,6 +246,11 @@ pub trait Sandbox: Send + Sync {
     /// programs elsewhere (the router sends C++ that needs Boost to the process sandbox).
     fn id_for(&self, program: &Program) -> SandboxId {
         self.id(program.language)
+    }
+    /// True when a program's verdict cannot depend on the machine (fuel, not wall time,
+    /// bounds it: `--deterministic`); recorded in the manifest.
+    fn deterministic(&self) -> bool {
+        false
     }
     fn run(
         &self,

@@ -63,10 +63,6 @@ impl Router {
             .map_err(Clone::clone)
     }
 
-    pub fn deterministic(&self) -> bool {
-        self.wasm.deterministic()
-    }
-
     /// Which sandbox kind runs `language` under the current choice.
     pub fn kind(&self, language: Language) -> &'static str {
         match self.choice {
@@ -121,6 +117,10 @@ impl Router {
 impl Sandbox for Router {
     fn supports(&self, language: Language) -> bool {
         self.unavailable(language).is_none()
+    }
+
+    fn deterministic(&self) -> bool {
+        self.wasm.deterministic()
     }
 
     fn id(&self, language: Language) -> SandboxId {

@@ -69,15 +69,11 @@ fn jobs(key: &str, set: &ProblemSet, limits: &Limits) -> Result<Vec<Check>, Stri
             .get(id)
             .ok_or_else(|| format!("{id} is not in the {key} problems file"))?;
         out.push((
-            Job {
-                task_id: id.to_string(),
-                model: None,
-                sample_index: 0,
-                program: p.program_for(&Code::Completion(code.to_string())),
+            Job::new(
+                id,
+                p.program_for(&Code::Completion(code.to_string())),
                 limits,
-                verdict: None,
-                generation: None,
-            },
+            ),
             (id.to_string(), v),
         ));
         Ok(())

@@ -95,7 +95,7 @@ fn bad_code(problem: &Problem, v: Variant) -> Option<Code> {
     if let Assembly::Native { problem: native } = &problem.assembly {
         // passk's own problems: the renderer's stub (compiles, answers wrongly).
         return (v == Variant::EmptyBody)
-            .then(|| crate::lang::render::get(problem.language))
+            .then(|| crate::problem::render::get(problem.language))
             .flatten()
             .map(|r| Code::Completion(r.stub(native)));
     }
@@ -175,13 +175,8 @@ pub fn check_set(
                 l.fuel = l.fuel.map(|f| f / 10);
             }
             jobs.push(Job {
-                task_id: p.id.clone(),
-                model: None,
                 sample_index: variants.len(),
-                program: p.program_for(&code),
-                limits: l,
-                verdict: None,
-                generation: None,
+                ..Job::new(&p.id, p.program_for(&code), l)
             });
             variants.push((p.id.clone(), v));
         }

@@ -7,7 +7,6 @@ pub mod npm;
 pub mod paths;
 pub mod pins;
 pub mod rust_crates;
-pub mod toolchains;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -35,6 +34,29 @@ pub enum SetupError {
     },
     #[error("{wheel}: {detail}")]
     Wheel { wheel: PathBuf, detail: String },
+}
+
+impl crate::errors::Classify for SetupError {
+    fn status(&self) -> crate::exit_codes::ExitStatus {
+        match self {
+            SetupError::Command { .. }
+            | SetupError::HashMismatch { .. }
+            | SetupError::Io { .. }
+            | SetupError::Wheel { .. } => crate::exit_codes::ExitStatus::SetupFailed,
+        }
+    }
+
+    fn hint(&self) -> Option<&'static str> {
+        match self {
+            SetupError::HashMismatch { .. } => Some(
+                "a download differs from its pin: delete it from ~/.cache/passk and rerun \
+                 `passk setup`; if it differs again, the package index serves other bytes",
+            ),
+            SetupError::Command { .. } | SetupError::Io { .. } | SetupError::Wheel { .. } => {
+                Some("`passk setup` needs python3 with pip and access to the package index")
+            }
+        }
+    }
 }
 
 pub(crate) fn io(path: &Path) -> impl FnOnce(std::io::Error) -> SetupError + '_ {

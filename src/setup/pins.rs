@@ -19,7 +19,9 @@ pub struct ModelPin {
     pub name: String,
     pub file: String,
     pub sha256: String,
-    pub style: crate::generate::prompt::Style,
+    /// The prompt style (`completion` or `instruct`); generation parses it (a test there
+    /// checks every pin's).
+    pub style: String,
     pub parts: Vec<ModelPart>,
 }
 

@@ -1,4 +1,4 @@
-//! The bubblewrap command line (DESIGN §5): new user, pid, net, ipc, uts and cgroup
+//! The bubblewrap command line: new user, pid, net, ipc, uts and cgroup
 //! namespaces; the host's system directories read-only and nothing of its homes, /tmp, /var
 //! or /run; a private size-capped tmpfs as work dir and /tmp; the supervisor as PID 1, so
 //! everything the program starts dies with it.

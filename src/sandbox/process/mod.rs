@@ -1,4 +1,4 @@
-//! The process sandbox (DESIGN §5): every language with a toolchain on the host, run under
+//! The process sandbox: every language with a toolchain on the host, run under
 //! bubblewrap with namespaces, a read-only system, a private size-capped work dir, rlimits,
 //! a per-run cgroup where the host allows one, and a supervisor as PID 1 that leaves no
 //! process behind. Languages are data (`sandboxes/languages.toml`, see [`langs`]).
@@ -10,6 +10,7 @@
 pub mod bwrap;
 pub mod cgroup;
 mod classify;
+pub mod install;
 pub mod langs;
 pub mod supervise;
 mod warm;

@@ -1,4 +1,4 @@
-//! The WASM sandbox (DESIGN §5): wasmtime + WASI, capability-safe by construction.
+//! The WASM sandbox: wasmtime + WASI, capability-safe by construction.
 //!
 //! Python runs in a pre-initialized CPython component (componentize-py); JavaScript in
 //! QuickJS; C and C++ are compiled by clang to `wasm32-wasi`. Each run gets a fresh `Store`
@@ -196,6 +196,9 @@ impl WasmSandbox {
 impl Sandbox for WasmSandbox {
     fn supports(&self, language: Language) -> bool {
         self.unavailable(language).is_none()
+    }
+    fn deterministic(&self) -> bool {
+        WasmSandbox::deterministic(self)
     }
 
     fn id(&self, language: Language) -> SandboxId {
