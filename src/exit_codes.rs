@@ -62,19 +62,18 @@ impl ExitStatus {
         }
     }
 
-    /// One line, as `--help` and the README print it.
+    /// One line (under 90 characters, so that `--help` does not wrap it), as `--help` and
+    /// the README print it.
     pub fn meaning(self) -> &'static str {
         match self {
             ExitStatus::Success => "success: every sample was scored",
             ExitStatus::Failure => "unexpected internal error (the message says what failed)",
             ExitStatus::Usage => "bad command-line usage",
             ExitStatus::InputError => {
-                "input file or run directory missing, malformed or not fitting the command \
-                 (the message names file and line)"
+                "input file or run directory missing, malformed or not matching (names file and line)"
             }
             ExitStatus::HarnessFault => {
-                "incomplete run: harness faults (toolchain_missing, sandbox_error, \
-                 generation_error) or a language refused because its references fail here"
+                "incomplete run: harness faults, or a language refused because its references fail"
             }
             ExitStatus::SelfcheckFailed => {
                 "selfcheck failed: references fail or known-bad solutions pass"
@@ -121,6 +120,7 @@ mod tests {
         // A variant missing from ALL would be missing from every table.
         for s in ExitStatus::ALL {
             assert!(ExitStatus::help().contains(s.meaning()));
+            assert!(s.meaning().len() < 90, "{s:?} would wrap in --help");
         }
     }
 

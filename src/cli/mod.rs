@@ -193,15 +193,21 @@ pub const SUITES_ROOT: &str = "problems";
 
 /// Resolves a `--suite` argument the same way in every command: an existing path (a folder
 /// of TOML problems, a routing suite, or a benchmark's problems file), else the name of a
-/// suite under `root` (`core`, `io`, `routing`).
+/// suite under `root` (`core`, `io`, `routing`). A bare word that names neither is refused
+/// with the suites there; anything path-like is left for loading to report.
 pub fn resolve_suite(arg: &str, root: &std::path::Path) -> Result<PathBuf, String> {
     let path = PathBuf::from(arg);
     if path.exists() {
         return Ok(path);
     }
     let named = root.join(arg);
-    if !arg.contains('/') && named.exists() {
+    let bare = !arg.contains(['/', '.']);
+    if bare && named.exists() {
         return Ok(named);
+    }
+    if !bare {
+        // A path that is not there: loading it names the file (an input error, exit 3).
+        return Ok(path);
     }
     let mut known: Vec<String> = std::fs::read_dir(root)
         .into_iter()
@@ -367,4 +373,36 @@ pub fn main() -> i32 {
         Err(e) => report_error(&e),
     }
     .code()
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::*;
+
+    #[test]
+    fn help_ends_with_the_exit_status_table() {
+        let help = Cli::command().render_long_help().to_string();
+        assert!(help.contains(&ExitStatus::help()), "{help}");
+    }
+
+    #[test]
+    fn a_suite_is_a_path_or_a_bundled_suites_name_everywhere() {
+        let root = tempfile::tempdir().unwrap();
+        std::fs::create_dir(root.path().join("core")).unwrap();
+        std::fs::create_dir(root.path().join("io")).unwrap();
+        let file = root.path().join("HumanEval.jsonl");
+        std::fs::write(&file, "").unwrap();
+        let resolve = |a: &str| resolve_suite(a, root.path());
+        assert_eq!(resolve("core").unwrap(), root.path().join("core"));
+        assert_eq!(resolve(file.to_str().unwrap()).unwrap(), file);
+        // A missing file is left for loading to name (an input error, exit 3).
+        assert_eq!(
+            resolve("gone/x.jsonl").unwrap(),
+            PathBuf::from("gone/x.jsonl")
+        );
+        let err = resolve("cor").unwrap_err();
+        assert!(err.contains("core, io"), "{err}");
+    }
 }
