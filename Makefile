@@ -21,6 +21,11 @@ APT_PACKAGES := clang lld wasi-libc libclang-rt-14-dev-wasm32 libc++-14-dev-wasm
                 libc++abi-14-dev-wasm32 python3 python3-venv python3-pip build-essential \
                 cmake libclang-dev \
                 chromium
+# The integration test binary's groups (its modules), run one group at a time: the heavy ones
+# (hostile programs, both sandboxes over every reference, embedded models) would slow each
+# other into timeouts side by side on 2 cores. `cargo test --release --test integration
+# NAME::` runs one.
+INTEGRATION_GROUPS := $(shell sed -n 's/^mod \([a-z_]*\);$$/\1/p' tests/integration/main.rs | grep -vx common)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test deps build setup setup-langs bench bench-seal bench-generation lint clean-cache
@@ -30,7 +35,12 @@ run: setup
 	  --limit $(RUN_LIMIT) --max-tokens 320 --out $(RUN_OUT)
 
 test: setup-langs
-	cargo test --release
+	cargo test --release --lib --bins
+	cargo test --release --doc
+	@for g in $(INTEGRATION_GROUPS); do \
+	  echo "== integration group $$g"; \
+	  cargo test --release --test integration -- "$$g::" || exit 1; \
+	done
 	$(PASSK) selfcheck --datasets $(DATASETS) --suite problems/core --suite problems/io
 	$(PASSK) selfcheck --sandbox process --suite problems/core --suite problems/io
 

@@ -52,10 +52,10 @@ pub fn run(args: ExecArgs) -> anyhow::Result<ExitStatus> {
         shard: args.shard,
         references: args.references.settings(),
     };
-    let mut progress = Progress::new(args.json);
+    let progress = Progress::new(args.json);
     let cancel = Cancel::default();
     let started = std::time::Instant::now();
-    let result = run_exec(&opts, sandbox, &cancel, &mut |e| progress.on(e));
+    let result = run_exec(&opts, sandbox, &cancel, &progress);
     progress.finish();
     let outcome = result?;
     crate::report::write_all(&outcome.out)?;

@@ -2,47 +2,20 @@
 //! `--json`. Harness faults are always printed, loudly, as they happen.
 
 use std::io::IsTerminal;
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 
-use crate::runner::Event;
-use crate::runner::run::GenEvent;
+use crate::runner::{Event, Reporter};
 
+/// The runner's [`Reporter`] on a terminal: the execution bar, and a generation bar above
+/// it once generation starts.
 pub struct Progress {
     multi: Option<MultiProgress>,
     bar: Option<ProgressBar>,
-    faults: usize,
-}
-
-/// The generation bar of `passk run`, updated from the generation threads.
-pub struct GenBar(ProgressBar);
-
-impl GenBar {
-    /// A bar of its own (the routing pipeline's), hidden off a terminal or when `quiet`.
-    pub fn standalone(quiet: bool, label: &str) -> GenBar {
-        GenBar(bar(0, quiet, label))
-    }
-
-    pub fn finish(&self) {
-        self.0.finish_and_clear();
-    }
-
-    pub fn on(&self, e: GenEvent) {
-        match e {
-            GenEvent::Started {
-                total,
-                already_done,
-            } => {
-                self.0.set_length(total as u64);
-                self.0.set_position(already_done as u64);
-                self.0.reset_eta();
-            }
-            GenEvent::Generated { model, samples } => {
-                self.0.set_message(model);
-                self.0.inc(samples as u64);
-            }
-        }
-    }
+    generation: OnceLock<ProgressBar>,
+    faults: AtomicUsize,
 }
 
 impl Progress {
@@ -61,27 +34,58 @@ impl Progress {
                 m.add(b)
             }),
             multi,
-            faults: 0,
+            generation: OnceLock::new(),
+            faults: AtomicUsize::new(0),
         }
     }
 
-    /// A second bar, above the execution bar, counting generated samples.
-    pub fn generation_bar(&self) -> GenBar {
-        let Some(m) = &self.multi else {
-            return GenBar(ProgressBar::hidden());
-        };
-        let b = ProgressBar::new(0);
-        b.set_style(
-            ProgressStyle::with_template(
-                "{spinner} generate {bar:40} {pos}/{len} samples ({per_sec}, eta {eta}) {msg}",
-            )
-            .expect("valid template"),
-        );
-        GenBar(m.insert(0, b))
+    /// Only the generation bar (the routing pipeline generates decisions, executes nothing).
+    pub fn generation_only(quiet: bool) -> Progress {
+        let show = !quiet && !super::quiet_env() && std::io::stderr().is_terminal();
+        Progress {
+            multi: show.then(MultiProgress::new),
+            bar: None,
+            generation: OnceLock::new(),
+            faults: AtomicUsize::new(0),
+        }
     }
 
-    pub fn on(&mut self, event: Event<'_>) {
+    /// The generation bar, above the execution bar, made on first use (hidden off a
+    /// terminal).
+    fn generation_bar(&self) -> &ProgressBar {
+        self.generation.get_or_init(|| {
+            let Some(m) = &self.multi else {
+                return ProgressBar::hidden();
+            };
+            let b = ProgressBar::new(0);
+            b.set_style(
+                ProgressStyle::with_template(
+                    "{spinner} generate {bar:40} {pos}/{len} ({per_sec}, eta {eta}) {msg}",
+                )
+                .expect("valid template"),
+            );
+            m.insert(0, b)
+        })
+    }
+}
+
+impl Reporter for Progress {
+    fn on(&self, event: Event<'_>) {
         match event {
+            Event::GenerationStarted {
+                total,
+                already_done,
+            } => {
+                let b = self.generation_bar();
+                b.set_length(total as u64);
+                b.set_position(already_done as u64);
+                b.reset_eta();
+            }
+            Event::Generated { model, samples } => {
+                let b = self.generation_bar();
+                b.set_message(model.to_string());
+                b.inc(samples as u64);
+            }
             Event::Started {
                 total,
                 already_done,
@@ -101,8 +105,9 @@ impl Progress {
                 self.fault(r, &format!("#{}", r.sample_index));
                 if let Some(b) = &self.bar {
                     b.inc(1);
-                    if self.faults > 0 {
-                        b.set_message(format!("{} harness faults", self.faults));
+                    let faults = self.faults.load(Ordering::Relaxed);
+                    if faults > 0 {
+                        b.set_message(format!("{faults} harness faults"));
                     }
                 }
             }
@@ -140,12 +145,14 @@ impl Progress {
             }
         }
     }
+}
 
+impl Progress {
     /// Harness faults are printed as they happen (the first few; the count stays on the bar).
-    fn fault(&mut self, r: &crate::rundir::results::ResultRecord, which: &str) {
+    fn fault(&self, r: &crate::rundir::results::ResultRecord, which: &str) {
         if r.execution.outcome.is_harness_fault() {
-            self.faults += 1;
-            if self.faults <= 5 {
+            let faults = self.faults.fetch_add(1, Ordering::Relaxed) + 1;
+            if faults <= 5 {
                 self.println(format!(
                     "HARNESS FAULT {} {which} ({}): {} — {}",
                     r.task_id, r.language, r.execution.outcome, r.execution.detail
@@ -163,6 +170,9 @@ impl Progress {
 
     pub fn finish(&self) {
         if let Some(b) = &self.bar {
+            b.finish_and_clear();
+        }
+        if let Some(b) = self.generation.get() {
             b.finish_and_clear();
         }
         if let Some(m) = &self.multi {

@@ -18,9 +18,10 @@ pub fn run(
         limit: args.limit,
         out: args.out.clone().unwrap_or_else(|| default_out("routing")),
     };
-    let bar = super::progress::GenBar::standalone(args.json, "routing");
-    let outcome = run_routing(&opts, &generators, &sampling, &|e| bar.on(e))?;
-    bar.finish();
+    let progress = super::progress::Progress::generation_only(args.json);
+    let outcome = run_routing(&opts, &generators, &sampling, &progress);
+    progress.finish();
+    let outcome = outcome?;
     let summary = &outcome.summary;
     let md = crate::report::routing_md::render(&summary.suite, &outcome.labels, &summary.models);
     std::fs::write(opts.out.join("report.md"), &md)?;

@@ -186,18 +186,10 @@ pub fn run_cmd(args: RunArgs) -> anyhow::Result<ExitStatus> {
         shard: args.shard,
         references: args.references.settings(),
     };
-    let mut progress = Progress::new(args.json);
-    let gen_bar = progress.generation_bar();
+    let progress = Progress::new(args.json);
     let cancel = Cancel::default();
     let started = std::time::Instant::now();
-    let result = run(
-        &opts,
-        generators,
-        sandbox,
-        &cancel,
-        &|e| gen_bar.on(e),
-        &mut |e| progress.on(e),
-    );
+    let result = run(&opts, generators, sandbox, &cancel, &progress);
     progress.finish();
     let outcome = result?;
     crate::report::write_all(&outcome.out)?;

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::references::{self, Checked, ReferenceSettings};
-use super::{Cancel, Event, Job, execute};
+use super::{Cancel, Event, Job, Reporter, execute};
 use crate::errors::{InputError, RunError};
 use crate::grade::summary::summarize;
 use crate::lang::Language;
@@ -119,7 +119,7 @@ pub fn run_exec<S: Sandbox + 'static>(
     opts: &ExecOptions,
     sandbox: Arc<S>,
     cancel: &Cancel,
-    on_event: &mut dyn FnMut(Event<'_>),
+    reporter: &dyn Reporter,
 ) -> Result<ExecOutcome, RunError> {
     let problems = ProblemSet::load(&opts.problems)?;
     let selected = validate(&opts.samples, &problems, opts.shard)?;
@@ -145,7 +145,7 @@ pub fn run_exec<S: Sandbox + 'static>(
         &opts.reuse,
         sandbox.clone(),
         cancel,
-        on_event,
+        reporter,
     )?;
     let total: usize = selected
         .iter()
@@ -153,11 +153,11 @@ pub fn run_exec<S: Sandbox + 'static>(
         .map(|(_, n)| n)
         .sum();
     if let Checked::Cancelled = checked {
-        return interrupted_early(&opts.out, total, on_event);
+        return interrupted_early(&opts.out, total, reporter);
     }
 
     let (mut writer, done) = results::open(&opts.out.join(RESULTS))?;
-    on_event(Event::Started {
+    reporter.on(Event::Started {
         total,
         already_done: done.len(),
     });
@@ -196,7 +196,7 @@ pub fn run_exec<S: Sandbox + 'static>(
         opts.workers,
         &opts.reuse,
         cancel,
-        record_sink(&mut writer, &mut write_error, on_event),
+        record_sink(&mut writer, &mut write_error, reporter),
     );
     finish(
         &opts.out,
@@ -204,7 +204,7 @@ pub fn run_exec<S: Sandbox + 'static>(
         writer,
         all_started,
         cancel,
-        on_event,
+        reporter,
         write_error,
     )
 }
@@ -213,9 +213,9 @@ pub fn run_exec<S: Sandbox + 'static>(
 pub(super) fn interrupted_early(
     out: &Path,
     total: usize,
-    on_event: &mut dyn FnMut(Event<'_>),
+    reporter: &dyn Reporter,
 ) -> Result<ExecOutcome, RunError> {
-    on_event(Event::Interrupted);
+    reporter.on(Event::Interrupted);
     let summary = summarize(out, total)?;
     write_summary(out, &summary)?;
     Ok(ExecOutcome {
@@ -229,7 +229,7 @@ pub(super) fn interrupted_early(
 pub(super) fn record_sink<'a>(
     writer: &'a mut Appender,
     write_error: &'a mut Option<RunError>,
-    on_event: &'a mut dyn FnMut(Event<'_>),
+    reporter: &'a dyn Reporter,
 ) -> impl FnMut(results::ResultRecord) + 'a {
     move |record| {
         if write_error.is_none()
@@ -237,7 +237,7 @@ pub(super) fn record_sink<'a>(
         {
             *write_error = Some(e);
         }
-        on_event(Event::SampleFinished(&record));
+        reporter.on(Event::SampleFinished(&record));
     }
 }
 
@@ -249,7 +249,7 @@ pub(super) fn finish(
     mut writer: Appender,
     all_started: bool,
     cancel: &Cancel,
-    on_event: &mut dyn FnMut(Event<'_>),
+    reporter: &dyn Reporter,
     error: Option<RunError>,
 ) -> Result<ExecOutcome, RunError> {
     writer.sync()?;
@@ -258,7 +258,7 @@ pub(super) fn finish(
     }
     let interrupted = !all_started || cancel.is_cancelled();
     if interrupted {
-        on_event(Event::Interrupted);
+        reporter.on(Event::Interrupted);
     }
     let summary = summarize(out, total)?;
     write_summary(out, &summary)?;

@@ -78,10 +78,22 @@ impl Jobs<'_> {
     }
 }
 
-/// What the runner reports while it works. Reporters render these; they decide nothing.
+/// What every pipeline (exec, run, routing, the reference check) reports while it works,
+/// in one stream. Reporters render these; they decide nothing.
 #[derive(Debug)]
 pub enum Event<'a> {
-    /// `total` samples in the input, `already_done` of them found in the run directory.
+    /// Generation begins: `total` samples (routing: decisions) asked, `already_done` of
+    /// them found in the run directory.
+    GenerationStarted {
+        total: usize,
+        already_done: usize,
+    },
+    /// `model` produced `samples` more samples (or decisions).
+    Generated {
+        model: &'a str,
+        samples: usize,
+    },
+    /// `total` samples to score, `already_done` of them found in the run directory.
     Started {
         total: usize,
         already_done: usize,
@@ -96,6 +108,19 @@ pub enum Event<'a> {
     ReferencesChecked(&'a crate::rundir::references::ReferenceCheck),
     /// Ctrl-C: no new samples start; those in flight finish and are kept.
     Interrupted,
+}
+
+/// Renders [`Event`]s. Generation threads report too, so a reporter is shared (`Sync`)
+/// and keeps its own state behind interior mutability.
+pub trait Reporter: Sync {
+    fn on(&self, event: Event<'_>);
+}
+
+/// The reporter that renders nothing (benchmarks, tests).
+pub struct Quiet;
+
+impl Reporter for Quiet {
+    fn on(&self, _: Event<'_>) {}
 }
 
 /// Shared cancellation flag, set by Ctrl-C.

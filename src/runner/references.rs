@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::{Cancel, Event, Job, Reuse, execute};
+use super::{Cancel, Event, Job, Reporter, Reuse, execute};
 use crate::errors::RunError;
 use crate::lang::Language;
 use crate::outcome::Outcome;
@@ -79,7 +79,7 @@ pub fn prepare<S: Sandbox + 'static>(
     reuse: &Reuse,
     sandbox: Arc<S>,
     cancel: &Cancel,
-    on_event: &mut dyn FnMut(Event<'_>),
+    reporter: &dyn Reporter,
 ) -> Result<Checked, RunError> {
     if !settings.enabled {
         match std::fs::remove_file(out.join(FILE)) {
@@ -100,7 +100,7 @@ pub fn prepare<S: Sandbox + 'static>(
         workers,
         reuse,
     };
-    Ok(match check(selected, &opts, sandbox, cancel, on_event) {
+    Ok(match check(selected, &opts, sandbox, cancel, reporter) {
         Some(c) => {
             c.save(out)?;
             Checked::Done(c)
@@ -126,7 +126,7 @@ pub fn check<S: Sandbox + 'static>(
     opts: &CheckOptions<'_>,
     sandbox: Arc<S>,
     cancel: &Cancel,
-    on_event: &mut dyn FnMut(Event<'_>),
+    reporter: &dyn Reporter,
 ) -> Option<ReferenceCheck> {
     let jobs: Vec<Job> = problems
         .iter()
@@ -140,7 +140,7 @@ pub fn check<S: Sandbox + 'static>(
         })
         .collect();
     let total = jobs.len();
-    on_event(Event::ReferencesStarted { total });
+    reporter.on(Event::ReferencesStarted { total });
     let mut records: Vec<ResultRecord> = Vec::with_capacity(total);
     let all_started = execute(
         sandbox,
@@ -149,7 +149,7 @@ pub fn check<S: Sandbox + 'static>(
         opts.reuse,
         cancel,
         |r| {
-            on_event(Event::ReferenceFinished(&r));
+            reporter.on(Event::ReferenceFinished(&r));
             records.push(r);
         },
     );
@@ -157,7 +157,7 @@ pub fn check<S: Sandbox + 'static>(
         return None;
     }
     let check = decide(records, opts.benchmark, opts.known);
-    on_event(Event::ReferencesChecked(&check));
+    reporter.on(Event::ReferencesChecked(&check));
     Some(check)
 }
 

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Mutex;
 
-use super::run::GenEvent;
+use super::{Event, Reporter};
 use crate::errors::RunError;
 use crate::generate::extract::split_reasoning;
 use crate::generate::{Generator, Request, Sampling};
@@ -83,7 +83,7 @@ pub fn run_routing(
     opts: &RoutingOptions,
     generators: &[Box<dyn Generator>],
     sampling: &Sampling,
-    on_gen: &(dyn Fn(GenEvent) + Sync),
+    reporter: &dyn Reporter,
 ) -> Result<RoutingOutcome, RunError> {
     let mut suite = RoutingSuite::load(&opts.suite)?;
     if let Some(limit) = opts.limit {
@@ -112,7 +112,7 @@ pub fn run_routing(
     let writer = Mutex::new(Appender::open(&path)?);
     let failed: Mutex<Option<RunError>> = Mutex::new(None);
     let total = generators.len() * suite.requests.len();
-    on_gen(GenEvent::Started {
+    reporter.on(Event::GenerationStarted {
         total,
         already_done: done.len(),
     });
@@ -130,8 +130,8 @@ pub fn run_routing(
                 *failed.lock().expect("error slot") = Some(e);
                 return false;
             }
-            on_gen(GenEvent::Generated {
-                model: name.clone(),
+            reporter.on(Event::Generated {
+                model: &name,
                 samples: 1,
             });
             true

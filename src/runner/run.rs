@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use super::exec::{ExecOutcome, finish, record_sink};
-use super::{Cancel, Event, Job, Jobs, execute_jobs};
+use super::{Cancel, Event, Job, Jobs, Reporter, execute_jobs};
 use crate::errors::RunError;
 use crate::generate::extract::Extraction;
 use crate::generate::{Generator, Request, Sampling, prompt};
@@ -41,13 +41,6 @@ pub struct RunOptions {
     /// The reference check before generation ([`super::references`]): excluded problems
     /// and refused languages are not generated for.
     pub references: super::references::ReferenceSettings,
-}
-
-/// Generation progress, reported from the generation threads.
-#[derive(Debug, Clone)]
-pub enum GenEvent {
-    Started { total: usize, already_done: usize },
-    Generated { model: String, samples: usize },
 }
 
 /// The problems a run asks, in order.
@@ -190,8 +183,7 @@ pub fn run<S: Sandbox + 'static>(
     generators: Vec<Box<dyn Generator>>,
     sandbox: Arc<S>,
     cancel: &Cancel,
-    on_gen: &(dyn Fn(GenEvent) + Sync),
-    on_event: &mut dyn FnMut(Event<'_>),
+    reporter: &dyn Reporter,
 ) -> Result<ExecOutcome, RunError> {
     let set = ProblemSet::load(&opts.problems)?;
     let mut problems = select(&set, opts);
@@ -245,13 +237,13 @@ pub fn run<S: Sandbox + 'static>(
         &opts.reuse,
         sandbox.clone(),
         cancel,
-        on_event,
+        reporter,
     )?;
     problems.retain(|p| checked.keeps(&p.id, p.language));
     let n = opts.n.max(1);
     let total = generators.len() * problems.len() * n;
     if let super::references::Checked::Cancelled = checked {
-        return super::exec::interrupted_early(&opts.out, total, on_event);
+        return super::exec::interrupted_early(&opts.out, total, reporter);
     }
 
     let samples_path = opts.out.join(SAMPLES);
@@ -290,11 +282,11 @@ pub fn run<S: Sandbox + 'static>(
             }
         }
     }
-    on_event(Event::Started {
+    reporter.on(Event::Started {
         total,
         already_done: done.len(),
     });
-    on_gen(GenEvent::Started {
+    reporter.on(Event::GenerationStarted {
         total,
         already_done: generated.len(),
     });
@@ -335,8 +327,8 @@ pub fn run<S: Sandbox + 'static>(
                             return fail(e);
                         }
                     }
-                    on_gen(GenEvent::Generated {
-                        model: g.info().name.clone(),
+                    reporter.on(Event::Generated {
+                        model: &g.info().name,
                         samples: records.len(),
                     });
                     records
@@ -358,7 +350,7 @@ pub fn run<S: Sandbox + 'static>(
             opts.workers,
             &opts.reuse,
             cancel,
-            record_sink(&mut writer, &mut write_error, on_event),
+            record_sink(&mut writer, &mut write_error, reporter),
         );
         match producer.join() {
             Ok(Err(e)) => gen_error = Some(e),
@@ -373,7 +365,7 @@ pub fn run<S: Sandbox + 'static>(
         writer,
         all_started,
         cancel,
-        on_event,
+        reporter,
         write_error.or(gen_error),
     )
 }

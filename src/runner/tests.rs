@@ -11,7 +11,7 @@ use super::exec::{ExecOptions, ExecOutcome, run_exec};
 use super::fake::{FakeGenerator, FakeSandbox};
 use super::references::ReferenceSettings;
 use super::run::{RunOptions, run};
-use super::{Cancel, Reuse};
+use super::{Cancel, Event, Quiet, Reporter, Reuse};
 use crate::errors::RunError;
 use crate::generate::{Generator, Sampling};
 use crate::outcome::Outcome;
@@ -74,7 +74,7 @@ fn options(problems: &Path, samples: &Path, out: &Path) -> ExecOptions {
 }
 
 fn exec(opts: &ExecOptions, sandbox: &Arc<FakeSandbox>) -> ExecOutcome {
-    run_exec(opts, sandbox.clone(), &sandbox.cancel, &mut |_| {}).unwrap()
+    run_exec(opts, sandbox.clone(), &sandbox.cancel, &Quiet).unwrap()
 }
 
 fn records(out: &Path) -> Vec<ResultRecord> {
@@ -187,7 +187,7 @@ fn ctrl_c_keeps_what_finished_and_a_rerun_completes_the_run() {
     opts.workers = 1;
     let cancel = Cancel::default();
     let sandbox = Arc::new(FakeSandbox::new(&cancel));
-    let o = run_exec(&opts, sandbox.clone(), &cancel, &mut |_| {}).unwrap();
+    let o = run_exec(&opts, sandbox.clone(), &cancel, &Quiet).unwrap();
     assert!(o.interrupted);
     let kept = records(&opts.out).len();
     assert!((1..48).contains(&kept), "{kept} records kept");
@@ -308,10 +308,39 @@ fn run_options(problems: &Path, out: &Path, n: usize) -> RunOptions {
     }
 }
 
+/// A reporter that keeps the kind of every event, in order.
+#[derive(Default)]
+struct Collect(std::sync::Mutex<Vec<&'static str>>);
+
+impl Reporter for Collect {
+    fn on(&self, e: Event<'_>) {
+        let kind = match e {
+            Event::GenerationStarted { .. } => "generation_started",
+            Event::Generated { .. } => "generated",
+            Event::Started { .. } => "started",
+            Event::SampleFinished(_) => "sample",
+            Event::ReferencesStarted { .. } => "references_started",
+            Event::ReferenceFinished(_) => "reference",
+            Event::ReferencesChecked(_) => "references_checked",
+            Event::Interrupted => "interrupted",
+        };
+        self.0.lock().unwrap().push(kind);
+    }
+}
+
 fn generate(
     opts: &RunOptions,
     model: FakeGenerator,
     sandbox: &Arc<FakeSandbox>,
+) -> (Result<ExecOutcome, RunError>, Arc<FakeGenerator>) {
+    generate_reporting(opts, model, sandbox, &Quiet)
+}
+
+fn generate_reporting(
+    opts: &RunOptions,
+    model: FakeGenerator,
+    sandbox: &Arc<FakeSandbox>,
+    reporter: &dyn Reporter,
 ) -> (Result<ExecOutcome, RunError>, Arc<FakeGenerator>) {
     struct Shared(Arc<FakeGenerator>);
     impl Generator for Shared {
@@ -327,14 +356,7 @@ fn generate(
     }
     let model = Arc::new(model);
     let g: Vec<Box<dyn Generator>> = vec![Box::new(Shared(model.clone()))];
-    let r = run(
-        opts,
-        g,
-        sandbox.clone(),
-        &sandbox.cancel,
-        &|_| {},
-        &mut |_| {},
-    );
+    let r = run(opts, g, sandbox.clone(), &sandbox.cancel, reporter);
     (r, model)
 }
 
@@ -351,13 +373,23 @@ fn a_generated_run_scores_every_sample_and_its_resume_generates_nothing_again() 
         }
     };
     let sandbox = Arc::new(FakeSandbox::default());
-    let (o, model) = generate(&opts, FakeGenerator::new("m", answer), &sandbox);
+    let events = Collect::default();
+    let model = FakeGenerator::new("m", answer);
+    let (o, model) = generate_reporting(&opts, model, &sandbox, &events);
     let o = o.unwrap();
     assert_eq!(
         model.calls.load(Ordering::SeqCst),
         24,
         "one request per prompt"
     );
+    // One stream: the references, then generation and execution interleaved.
+    let events = events.0.into_inner().unwrap();
+    let count = |k: &str| events.iter().filter(|e| **e == k).count();
+    assert_eq!(events[0], "references_started");
+    assert_eq!(count("reference"), 24);
+    assert_eq!(count("references_checked"), 1);
+    assert_eq!((count("generation_started"), count("generated")), (1, 24));
+    assert_eq!((count("started"), count("sample")), (1, 48));
     let all = records(&opts.out);
     assert_eq!(all.len(), 48);
     let failed: Vec<_> = all
