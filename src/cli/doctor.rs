@@ -27,14 +27,36 @@ pub struct DoctorArgs {
 struct Report {
     cache: String,
     /// The process sandbox's isolation, or why it is unavailable.
-    process_sandbox: Result<String, String>,
-    humaneval_x_rust_crates: Result<String, String>,
+    process_sandbox: Found,
+    humaneval_x_rust_crates: Found,
     /// Headers the WASM guests lack (C/C++ programs that include them run in the process
     /// sandbox under `--sandbox auto`).
     host_only_libraries: Vec<String>,
     languages: Vec<LanguageStatus>,
-    python_fallback: Result<String, String>,
+    python_fallback: Found,
     runnable: usize,
+}
+
+/// Something doctor looked for: whether it is there, and what it is or why not.
+#[derive(Debug, Serialize)]
+struct Found {
+    available: bool,
+    detail: String,
+}
+
+impl From<Result<String, String>> for Found {
+    fn from(r: Result<String, String>) -> Found {
+        match r {
+            Ok(detail) => Found {
+                available: true,
+                detail,
+            },
+            Err(detail) => Found {
+                available: false,
+                detail,
+            },
+        }
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -80,7 +102,8 @@ fn examine(args: &DoctorArgs) -> anyhow::Result<Report> {
         process_sandbox: router
             .process()
             .map(|p| p.isolation().to_string())
-            .map_err(|e| e.to_string()),
+            .map_err(|e| e.to_string())
+            .into(),
         humaneval_x_rust_crates: crate::setup::rust_crates::find(&paths)
             .map(|c| {
                 format!(
@@ -89,7 +112,8 @@ fn examine(args: &DoctorArgs) -> anyhow::Result<Report> {
                     c.deps.display()
                 )
             })
-            .map_err(|why| why.to_string()),
+            .map_err(|why| why.to_string())
+            .into(),
         host_only_libraries: crate::sandbox::wasm::clang::HOST_ONLY
             .iter()
             .map(|(_, name)| name.to_string())
@@ -100,16 +124,20 @@ fn examine(args: &DoctorArgs) -> anyhow::Result<Report> {
             .wasm()
             .python_plain()
             .map(|_| "python.wasm fallback (--python-fallback)".to_string())
-            .map_err(|why| why.to_string()),
+            .map_err(|why| why.to_string())
+            .into(),
     })
 }
 
 fn render(r: &Report) -> String {
     use std::fmt::Write;
     let mut out = String::new();
-    let either = |x: &Result<String, String>, bad: &str| match x {
-        Ok(s) => s.clone(),
-        Err(why) => format!("{bad}{why}"),
+    let either = |x: &Found, bad: &str| {
+        if x.available {
+            x.detail.clone()
+        } else {
+            format!("{bad}{}", x.detail)
+        }
     };
     let _ = writeln!(out, "cache: {}", r.cache);
     let _ = writeln!(
@@ -127,9 +155,10 @@ fn render(r: &Report) -> String {
         "C/C++ under WASM: no {} for wasm32; under --sandbox auto a program that includes \
          them runs in the process sandbox (HumanEval-X CPP/22, /137, /162): {}",
         r.host_only_libraries.join(" or "),
-        match &r.process_sandbox {
-            Ok(_) => "available".to_string(),
-            Err(why) => format!("UNAVAILABLE ({why})"),
+        if r.process_sandbox.available {
+            "available".to_string()
+        } else {
+            format!("UNAVAILABLE ({})", r.process_sandbox.detail)
         }
     );
     let _ = writeln!(out, "{:<12} {:<8} status", "language", "sandbox");
@@ -141,14 +170,17 @@ fn render(r: &Report) -> String {
         };
         let _ = writeln!(out, "{:<12} {:<8} {line}", l.language.as_str(), l.sandbox);
     }
-    let _ = match &r.python_fallback {
-        Ok(s) => writeln!(out, "{:<12} {:<8} ok: {s}", "python", "wasm"),
-        Err(why) => writeln!(
-            out,
-            "{:<12} {:<8} fallback unavailable: {why}",
-            "python", "wasm"
-        ),
+    let fallback = &r.python_fallback;
+    let status = if fallback.available {
+        "ok:"
+    } else {
+        "fallback unavailable:"
     };
+    let _ = writeln!(
+        out,
+        "{:<12} {:<8} {status} {}",
+        "python", "wasm", fallback.detail
+    );
     let _ = writeln!(
         out,
         "{} of {} languages can run here",
