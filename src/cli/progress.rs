@@ -20,30 +20,24 @@ pub struct Progress {
 
 impl Progress {
     pub fn new(quiet: bool) -> Progress {
-        let show = !quiet && !super::quiet_env() && std::io::stderr().is_terminal();
-        let multi = show.then(MultiProgress::new);
-        Progress {
-            bar: multi.as_ref().map(|m| {
-                let b = ProgressBar::new(0);
-                b.set_style(
-                    ProgressStyle::with_template(
-                        "{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} samples ({per_sec}, eta {eta}) {msg}",
-                    )
-                    .expect("valid template"),
-                );
-                m.add(b)
-            }),
-            multi,
-            generation: OnceLock::new(),
-            faults: AtomicUsize::new(0),
-        }
+        let p = Progress::generation_only(quiet);
+        let bar = p.multi.as_ref().map(|m| {
+            let b = ProgressBar::new(0);
+            b.set_style(
+                ProgressStyle::with_template(
+                    "{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} samples ({per_sec}, eta {eta}) {msg}",
+                )
+                .expect("valid template"),
+            );
+            m.add(b)
+        });
+        Progress { bar, ..p }
     }
 
     /// Only the generation bar (the routing pipeline generates decisions, executes nothing).
     pub fn generation_only(quiet: bool) -> Progress {
-        let show = !quiet && !super::quiet_env() && std::io::stderr().is_terminal();
         Progress {
-            multi: show.then(MultiProgress::new),
+            multi: shown(quiet).then(MultiProgress::new),
             bar: None,
             generation: OnceLock::new(),
             faults: AtomicUsize::new(0),
@@ -181,9 +175,14 @@ impl Progress {
     }
 }
 
+/// Bars show on a terminal, unless `--json`/quiet or CI asked for none.
+fn shown(quiet: bool) -> bool {
+    !quiet && !super::quiet_env() && std::io::stderr().is_terminal()
+}
+
 /// A plain counting bar for work that is not a run (selfcheck, bench); hidden when quiet.
 pub fn bar(len: u64, quiet: bool, label: &str) -> ProgressBar {
-    if quiet || super::quiet_env() || !std::io::stderr().is_terminal() {
+    if !shown(quiet) {
         return ProgressBar::hidden();
     }
     let b = ProgressBar::new(len);
