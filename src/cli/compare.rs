@@ -8,6 +8,7 @@ use clap::Args;
 use crate::exit_codes::ExitStatus;
 use crate::grade::compare::{Comparison, Tallies, compare, tally};
 use crate::grade::finished::{RunDir, incomparable};
+use crate::grade::turns::at_turn;
 use crate::report::compare_md;
 use crate::rundir::results;
 
@@ -23,6 +24,9 @@ pub struct CompareArgs {
     /// Only this model's samples from B.
     #[arg(long)]
     pub model_b: Option<String>,
+    /// Compare repair runs as they stood after turn T (0: first answers).
+    #[arg(long, value_name = "T", default_value_t = 0)]
+    pub turn: usize,
     /// Compare even runs with different suites, limits or sandbox versions.
     #[arg(long)]
     pub force: bool,
@@ -31,15 +35,16 @@ pub struct CompareArgs {
     pub json: bool,
 }
 
-/// Per-problem tallies of one side, optionally for one model only.
-pub fn side(run: &RunDir, model: Option<&str>) -> anyhow::Result<Tallies> {
+/// Per-problem tallies of one side, optionally for one model only, each episode as it
+/// stood after `turn` (a single-shot run has only turn 0).
+pub fn side(run: &RunDir, model: Option<&str>, turn: usize) -> anyhow::Result<Tallies> {
     let mut records = Vec::new();
     results::for_each(&run.results_path(), |r| {
         if model.is_none_or(|m| r.model.as_deref() == Some(m)) {
             records.push(r);
         }
     })?;
-    Ok(tally(&records, |_| true))
+    Ok(tally(&at_turn(records, turn), |_| true))
 }
 
 /// Refuses incomparable runs unless `force`.
@@ -97,8 +102,8 @@ pub fn run(args: CompareArgs) -> anyhow::Result<ExitStatus> {
         );
     }
     check_comparable(&a, &b, args.force)?;
-    let ta = side(&a, args.model_a.as_deref())?;
-    let tb = side(&b, args.model_b.as_deref())?;
+    let ta = side(&a, args.model_a.as_deref(), args.turn)?;
+    let tb = side(&b, args.model_b.as_deref(), args.turn)?;
     if ta.is_empty() || tb.is_empty() {
         anyhow::bail!("no scored samples on one side (check --model-a / --model-b)");
     }

@@ -33,6 +33,10 @@ pub struct GateArgs {
     /// Only this model's samples (in both runs).
     #[arg(long)]
     pub model: Option<String>,
+    /// Judge repair runs as they stood after turn T (0: first answers; `passk run
+    /// --repair K` records turns 0…K).
+    #[arg(long, value_name = "T", default_value_t = 0)]
+    pub turn: usize,
     /// Where to write the Markdown summary [default: RUN/gate.md]
     #[arg(long)]
     pub summary: Option<PathBuf>,
@@ -52,12 +56,15 @@ pub fn run(args: GateArgs) -> anyhow::Result<ExitStatus> {
             let base = RunDir::open(b)?;
             check_comparable(&base, &run, args.force)?;
             let model = args.model.as_deref();
-            Some(compare(&side(&base, model)?, &side(&run, model)?))
+            Some(compare(
+                &side(&base, model, args.turn)?,
+                &side(&run, model, args.turn)?,
+            ))
         }
     };
-    let summary = match &args.model {
-        None => run.summary.clone(),
-        Some(m) => model_summary(&run, m)?,
+    let summary = match (&args.model, args.turn) {
+        (None, 0) => run.summary.clone(),
+        (model, turn) => summary_of(&run, model.as_deref(), turn)?,
     };
     let result = evaluate(
         &summary,
@@ -84,15 +91,25 @@ pub fn run(args: GateArgs) -> anyhow::Result<ExitStatus> {
     Ok(result.verdict.exit_status())
 }
 
-/// The summary of one model's samples only.
-fn model_summary(run: &RunDir, model: &str) -> anyhow::Result<crate::rundir::summary::Summary> {
-    let s = crate::grade::summary::summarize_where(&run.path, 0, |r| {
-        r.model.as_deref() == Some(model)
+/// The summary of one model's samples only (or all), as they stood after `turn`.
+fn summary_of(
+    run: &RunDir,
+    model: Option<&str>,
+    turn: usize,
+) -> anyhow::Result<crate::rundir::summary::Summary> {
+    let expected = match model {
+        None => run.summary.samples_expected,
+        Some(_) => 0,
+    };
+    let s = crate::grade::summary::summarize_where(&run.path, expected, turn, |r| {
+        model.is_none_or(|m| r.model.as_deref() == Some(m))
     })?;
-    anyhow::ensure!(
-        s.samples_executed > 0,
-        "no samples of model `{model}` in {}",
-        run.path.display()
-    );
+    if let Some(m) = model {
+        anyhow::ensure!(
+            s.samples_executed > 0,
+            "no samples of model `{m}` in {}",
+            run.path.display()
+        );
+    }
     Ok(s)
 }

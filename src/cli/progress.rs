@@ -75,10 +75,29 @@ impl Reporter for Progress {
                 b.set_position(already_done as u64);
                 b.reset_eta();
             }
-            Event::Generated { model, samples } => {
+            Event::Generated {
+                model,
+                samples,
+                turn,
+            } => {
                 let b = self.generation_bar();
-                b.set_message(model.to_string());
+                if turn > 0 {
+                    // A repair turn is work the first count could not know of.
+                    b.inc_length(samples as u64);
+                    b.set_message(format!("{model} (repair turn {turn})"));
+                } else {
+                    b.set_message(model.to_string());
+                }
                 b.inc(samples as u64);
+            }
+            Event::ModelReasons { model, max_tokens } => {
+                if max_tokens < REASONING_TOKENS {
+                    self.println(format!(
+                        "note: {model} reasons before it answers; at --max-tokens {max_tokens} \
+                         its reasoning may be cut off (counted as truncated_reasoning) — \
+                         reasoning models usually need --max-tokens {REASONING_TOKENS} or more"
+                    ));
+                }
             }
             Event::Started {
                 total,
@@ -96,9 +115,12 @@ impl Reporter for Progress {
                 }
             }
             Event::SampleFinished(r) => {
-                self.fault(r, &format!("#{}", r.sample_index));
+                self.fault(r, &format!("#{} turn {}", r.sample_index, r.turn));
                 if let Some(b) = &self.bar {
-                    b.inc(1);
+                    // The bar counts episodes: a repair turn's verdict is not one more.
+                    if r.turn == 0 {
+                        b.inc(1);
+                    }
                     let faults = self.faults.load(Ordering::Relaxed);
                     if faults > 0 {
                         b.set_message(format!("{faults} harness faults"));
@@ -174,6 +196,9 @@ impl Progress {
         }
     }
 }
+
+/// Tokens below which a reasoning model's `--max-tokens` is worth a note.
+pub const REASONING_TOKENS: u32 = 4096;
 
 /// Bars show on a terminal, unless `--json`/quiet or CI asked for none.
 fn shown(quiet: bool) -> bool {

@@ -65,10 +65,22 @@ pub struct RunArgs {
     /// Seed of sample 0 of every problem; sample i uses seed + i.
     #[arg(long, default_value_t = 1234)]
     pub seed: u64,
+    /// Self-repair: after a failed answer the model is told what failed (the outcome, the
+    /// failing test with expected vs actual where known, compiler errors, the first lines
+    /// of stderr) and tries again, up to K more times. Chat models continue the chat;
+    /// completion models get the feedback as a comment before a fresh prompt. Scores:
+    /// pass@1 after each turn, repair success rate, tokens per solved problem.
+    #[arg(long, value_name = "K", default_value_t = 0)]
+    pub repair: usize,
     /// Prompt style for every model [default: instruct when the model has a chat template
     /// (OpenAI: always), else completion]
     #[arg(long, value_enum)]
     pub style: Option<Style>,
+    /// In-process (GGUF) models: close an open `<think>` block after N reasoning tokens, so
+    /// the model answers with what it has (budget forcing). Servers have their own
+    /// setting: `request = { reasoning_effort = "low" }` in passk.toml.
+    #[arg(long, value_name = "N")]
+    pub reasoning_budget: Option<u32>,
     /// llama.cpp threads for GGUF models [default: one per core]
     #[arg(long)]
     pub threads: Option<usize>,
@@ -136,6 +148,8 @@ fn open_models(args: &RunArgs) -> anyhow::Result<Vec<Box<dyn Generator>>> {
         timeout_s: args.request_timeout,
         retries: args.retries,
         threads: args.threads,
+        request: None,
+        reasoning_budget: args.reasoning_budget,
     };
     let paths = crate::setup::Paths::from_env();
     let mut out: Vec<Box<dyn Generator>> = Vec::new();
@@ -184,6 +198,7 @@ pub fn run_cmd(args: RunArgs) -> anyhow::Result<ExitStatus> {
         workers: args.sandbox.workers(),
         reuse: args.reuse.reuse(),
         shard: args.shard,
+        repair: args.repair,
         references: args.references.settings(),
     };
     let progress = Progress::new(args.json);
@@ -194,6 +209,9 @@ pub fn run_cmd(args: RunArgs) -> anyhow::Result<ExitStatus> {
     let outcome = result?;
     crate::report::write_all(&outcome.out)?;
     if let Some(line) = extraction_line(&outcome.out.join(crate::rundir::SAMPLES)) {
+        eprintln!("{line}");
+    }
+    for line in truncation_warnings(&outcome.summary, args.max_tokens) {
         eprintln!("{line}");
     }
     if args.json {
@@ -211,6 +229,28 @@ pub fn run_cmd(args: RunArgs) -> anyhow::Result<ExitStatus> {
         &outcome.summary,
         outcome.interrupted,
     ))
+}
+
+/// One warning per model × language whose samples hit `--max-tokens` inside their
+/// reasoning: those never answered, and a higher limit would let them.
+pub fn truncation_warnings(s: &Summary, max_tokens: u32) -> Vec<String> {
+    s.by_model
+        .iter()
+        .filter(|(_, g)| g.truncated_reasoning > 0)
+        .map(|(key, g)| {
+            let n = g
+                .efficiency
+                .as_ref()
+                .map_or(g.samples, |e| e.samples)
+                .max(1);
+            format!(
+                "warning: {key}: {} of {n} samples ({:.0}%) hit --max-tokens {max_tokens} \
+                 inside their reasoning and never answered; raise --max-tokens",
+                g.truncated_reasoning,
+                100.0 * g.truncated_reasoning as f64 / n as f64
+            )
+        })
+        .collect()
 }
 
 /// How many samples were chat answers extracted and merged, and by which paths (read
@@ -300,6 +340,20 @@ pub fn render_models(s: &Summary) -> String {
             .entry(lang)
             .or_default()
             .push((model, p1.unwrap_or(0.0)));
+    }
+    for (key, g) in &s.by_model {
+        if let Some(r) = &g.repair {
+            let turns: Vec<String> = r.pass_at_1.iter().map(|&p| pct(Some(p))).collect();
+            let _ = writeln!(
+                out,
+                "{key:<32} repair: pass@1 {} · fixed {}/{} · {} tokens per solved",
+                turns.join(" → "),
+                r.fixed,
+                r.failures,
+                r.tokens_per_solved
+                    .map_or("-".into(), |t| format!("{t:.0}"))
+            );
+        }
     }
     let models: std::collections::BTreeSet<&str> = s
         .by_model

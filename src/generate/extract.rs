@@ -52,6 +52,18 @@ pub fn split_reasoning(text: &str) -> (String, Option<String>) {
     }
 }
 
+/// Whether generation ended inside its reasoning: an opened `<think>` never closed, or a
+/// server that returns reasoning apart (`reasoning_content`) returned no answer after it.
+/// With `finish = length` this is a sample cut off before it could answer.
+pub fn reasoning_unfinished(text: &str, separate_reasoning: Option<&str>) -> bool {
+    let unclosed = text
+        .rfind("<think>")
+        .is_some_and(|o| !text[o..].contains("</think>"));
+    let only_reasoning =
+        separate_reasoning.is_some_and(|r| !r.trim().is_empty()) && text.trim().is_empty();
+    unclosed || only_reasoning
+}
+
 /// Fence tags a model may use for `language`.
 fn tags(language: Language) -> &'static [&'static str] {
     use Language::*;

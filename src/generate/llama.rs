@@ -45,6 +45,13 @@ pub struct LlamaGenerator {
     threads: i32,
 }
 
+/// What the decoder forces into one sequence.
+struct Forcing {
+    budget: Option<super::budget::ThinkBudget>,
+    /// Tokens to feed before sampling again (the close of a reasoning block).
+    queue: std::collections::VecDeque<llama_cpp_2::token::LlamaToken>,
+}
+
 /// Tokens evaluated per decode call while reading the prompt.
 const PROMPT_CHUNK: usize = 512;
 /// Smallest context passk opens.
@@ -104,6 +111,7 @@ impl LlamaGenerator {
             quantization: quantization(&model),
             chat_template_sha256: template_hash,
             style,
+            ..ModelInfo::default()
         };
         Ok(LlamaGenerator {
             model: Box::leak(Box::new(model)),
@@ -112,6 +120,12 @@ impl LlamaGenerator {
             info,
             threads: threads as i32,
         })
+    }
+
+    /// Closes an open `<think>` block after `budget` tokens (`None`: never).
+    pub fn with_reasoning_budget(mut self, budget: Option<u32>) -> LlamaGenerator {
+        self.info.reasoning_budget = budget;
+        self
     }
 
     fn render(&self, prompt: &PromptText) -> Result<String, GenError> {
@@ -136,7 +150,8 @@ impl LlamaGenerator {
     fn run(&self, req: &Request) -> Result<Vec<Generation>, GenError> {
         let text = self.render(&req.prompt)?;
         let tokens = self.model.vocab().tokenize(text.as_bytes(), true, true);
-        self.decode(&tokens, req, false).map(|(g, _)| g)
+        let opens = super::budget::prompt_opens_think(&text);
+        self.decode(&tokens, req, false, opens).map(|(g, _)| g)
     }
 
     /// Evaluates `tokens` once, then decodes `req.n` sequences from it in one batch per
@@ -147,6 +162,7 @@ impl LlamaGenerator {
         tokens: &[llama_cpp_2::token::LlamaToken],
         req: &Request,
         ignore_eos: bool,
+        prompt_opens_think: bool,
     ) -> Result<(Vec<Generation>, Timing), GenError> {
         let started = Instant::now();
         let vocab = self.model.vocab();
@@ -214,36 +230,49 @@ impl LlamaGenerator {
         }
 
         let s = &req.sampling;
-        let mut seqs: Vec<Seq> = req
-            .seeds
-            .iter()
-            .take(n)
-            .map(|seed| Seq {
-                sampler: if s.temperature <= 0.0 {
-                    LlamaSampler::greedy()
-                } else {
-                    LlamaSampler::chain_simple([
-                        LlamaSampler::top_k(s.top_k.max(1)),
-                        LlamaSampler::top_p(s.top_p, 1),
-                        LlamaSampler::temp(s.temperature),
-                        LlamaSampler::dist(*seed as u32),
-                    ])
-                },
-                bytes: Vec::new(),
-                tokens: 0,
-                logits_at: batch.n_tokens() - 1,
-                pending: None,
-                done: None,
-                ttft_ms: None,
-                latency_ms: 0.0,
-                cut: None,
-            })
-            .collect();
+        let mut seqs: Vec<Seq> =
+            req.seeds
+                .iter()
+                .take(n)
+                .map(|seed| Seq {
+                    sampler: if s.temperature <= 0.0 {
+                        LlamaSampler::greedy()
+                    } else {
+                        LlamaSampler::chain_simple([
+                            LlamaSampler::top_k(s.top_k.max(1)),
+                            LlamaSampler::top_p(s.top_p, 1),
+                            LlamaSampler::temp(s.temperature),
+                            LlamaSampler::dist(*seed as u32),
+                        ])
+                    },
+                    bytes: Vec::new(),
+                    tokens: 0,
+                    logits_at: batch.n_tokens() - 1,
+                    pending: None,
+                    done: None,
+                    ttft_ms: None,
+                    latency_ms: 0.0,
+                    cut: None,
+                    forcing: Forcing {
+                        budget: self.info.reasoning_budget.map(|b| {
+                            super::budget::ThinkBudget::new(b as usize, prompt_opens_think)
+                        }),
+                        queue: Default::default(),
+                    },
+                })
+                .collect();
+        let close = vocab.tokenize(super::budget::CLOSE.as_bytes(), false, true);
         let mut pos = tokens.len() as i32;
         let mut piece = Vec::new();
         loop {
             for seq in seqs.iter_mut().filter(|q| q.done.is_none()) {
-                let token = seq.sampler.sample(ctx, seq.logits_at);
+                let token = match seq.forcing.queue.pop_front() {
+                    Some(forced) => {
+                        seq.sampler.accept(forced);
+                        forced
+                    }
+                    None => seq.sampler.sample(ctx, seq.logits_at),
+                };
                 let ms = started.elapsed().as_secs_f64() * 1e3;
                 seq.ttft_ms.get_or_insert(ms);
                 if vocab.is_eog(token) && !ignore_eos {
@@ -255,6 +284,11 @@ impl LlamaGenerator {
                 seq.bytes.extend_from_slice(&piece);
                 seq.tokens += 1;
                 seq.pending = Some(token);
+                if let Some(b) = &mut seq.forcing.budget
+                    && b.over(&seq.bytes, seq.tokens)
+                {
+                    seq.forcing.queue.extend(close.iter().copied());
+                }
                 if let Some(end) = stop_at(&seq.bytes, piece.len(), &req.stop, &req.halt) {
                     seq.cut = Some(end);
                     seq.finish(Finish::Stop, ms);
@@ -324,6 +358,7 @@ struct Seq {
     latency_ms: f64,
     /// Where the text ends when a stop string ended it.
     cut: Option<usize>,
+    forcing: Forcing,
 }
 
 impl Seq {
@@ -416,6 +451,7 @@ impl LlamaGenerator {
         let req = Request {
             task_id: "bench".into(),
             language: crate::lang::Language::Python,
+            turn: 0,
             prompt: PromptText::Text(String::new()),
             n,
             seeds: (0..n as u64).collect(),
@@ -427,7 +463,7 @@ impl LlamaGenerator {
                 ..super::Sampling::default()
             },
         };
-        let (samples, t) = self.decode(&tokens, &req, true)?;
+        let (samples, t) = self.decode(&tokens, &req, true, false)?;
         let generated: u32 = samples.iter().map(|g| g.completion_tokens).sum();
         Ok(Throughput {
             prompt_tok_s: tokens.len() as f64 / (t.prompt_ms / 1e3),

@@ -2,7 +2,9 @@
 //! ([`llama`]), OpenAI-compatible HTTP ([`openai`]) and replay of a samples file
 //! ([`replay`]) — plus prompt building ([`prompt`]) and code extraction ([`extract`]).
 
+pub mod budget;
 pub mod extract;
+pub mod feedback;
 pub mod llama;
 pub mod merge;
 pub mod models;
@@ -58,6 +60,8 @@ pub struct Request {
     /// The problem asked (replay looks samples up by it).
     pub task_id: String,
     pub language: crate::lang::Language,
+    /// The turn of a repair episode the prompt asks for (0: the first answer).
+    pub turn: usize,
     pub prompt: PromptText,
     pub n: usize,
     /// Seed of each of the `n` samples.
@@ -149,6 +153,15 @@ pub struct ModelInfo {
     pub chat_template_sha256: Option<String>,
     /// Whether the model has a chat template (instruct style) or continues text.
     pub style: prompt::Style,
+    /// Options merged into every request body (`request = { … }` of a passk.toml entry:
+    /// thinking on or off, a reasoning effort); two entries of one served model differing
+    /// here are two models.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request: Option<serde_json::Value>,
+    /// In-process models: reasoning tokens after which an open `<think>` block is closed
+    /// (`--reasoning-budget`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reasoning_budget: Option<u32>,
 }
 
 /// A model that turns prompts into samples. Implementations never panic on a bad server
@@ -175,15 +188,25 @@ pub trait Generator: Send + Sync {
 /// `items`; `f` returns false to stop every worker after their current item. A panic in `f`
 /// stops the others and is re-raised with its own message once they have finished.
 pub fn in_parallel<T: Send>(items: Vec<T>, workers: usize, f: impl Fn(T) -> bool + Sync) {
-    use std::sync::atomic::{AtomicBool, Ordering};
     let queue = std::sync::Mutex::new(std::collections::VecDeque::from(items));
+    pull_in_parallel(|| queue.lock().expect("work queue").pop_front(), workers, f);
+}
+
+/// [`in_parallel`] over items pulled from `next` until it returns `None` (it may block
+/// while more work can still come, as a repair episode's next turn does).
+pub fn pull_in_parallel<T: Send>(
+    next: impl Fn() -> Option<T> + Sync,
+    workers: usize,
+    f: impl Fn(T) -> bool + Sync,
+) {
+    use std::sync::atomic::{AtomicBool, Ordering};
     let stop = AtomicBool::new(false);
     let panicked = std::sync::Mutex::new(None);
     std::thread::scope(|scope| {
         for _ in 0..workers.max(1) {
             scope.spawn(|| {
                 while !stop.load(Ordering::SeqCst) {
-                    let Some(item) = queue.lock().expect("work queue").pop_front() else {
+                    let Some(item) = next() else {
                         return;
                     };
                     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(item))) {

@@ -11,6 +11,12 @@
 //! timeout_s = 300
 //! retries = 3
 //! threads = 8                 # llama.cpp threads (gguf)
+//! request = { reasoning_effort = "low" }   # merged into every request body (OpenAI)
+//! reasoning_budget = 1024     # close an open <think> after this many tokens (gguf)
+//!
+//! [models.qwen3.5-30b-nothink]  # the same served model, thinking off: another model
+//! spec = "openai:http://gpu1:8081/v1#qwen3.5-30b"
+//! request = { chat_template_kwargs = { enable_thinking = false } }
 //! ```
 
 use std::collections::BTreeMap;
@@ -58,6 +64,10 @@ pub struct ModelEntry {
     pub timeout_s: Option<u64>,
     pub retries: Option<u32>,
     pub threads: Option<usize>,
+    /// Merged into every OpenAI request body.
+    pub request: Option<toml::Table>,
+    /// In-process models: tokens of reasoning before an open `<think>` is closed.
+    pub reasoning_budget: Option<u32>,
 }
 
 impl ModelEntry {
@@ -69,6 +79,8 @@ impl ModelEntry {
         self.timeout_s = self.timeout_s.or(defaults.timeout_s);
         self.retries = self.retries.or(defaults.retries);
         self.threads = self.threads.or(defaults.threads);
+        self.request = self.request.or(defaults.request.clone());
+        self.reasoning_budget = self.reasoning_budget.or(defaults.reasoning_budget);
         self
     }
 }
@@ -118,6 +130,19 @@ pub fn open(
     };
     let spec = entry.spec.as_str();
     let gen_err = |e: super::GenError| err(e.0);
+    let in_process = crate::setup::pins::pins().model(spec).is_some() || spec.starts_with("gguf:");
+    if entry.request.is_some() && !spec.starts_with("openai:") {
+        return Err(err(
+            "`request` options are sent to OpenAI-compatible servers; this model is not one".into(),
+        ));
+    }
+    if entry.reasoning_budget.is_some() && !in_process && config.models.contains_key(name) {
+        return Err(err(
+            "`reasoning_budget` closes <think> inside llama.cpp; a server's own setting \
+             (e.g. `request = { reasoning_effort = \"low\" }`) does that for `openai:` models"
+                .into(),
+        ));
+    }
     if let Some(pin) = crate::setup::pins::pins().model(spec) {
         let path = crate::setup::models::model_path(paths, pin);
         if !path.is_file() {
@@ -134,14 +159,16 @@ pub fn open(
             label
         };
         let g = LlamaGenerator::open(&path, &label, spec, style, entry.threads.unwrap_or(0))
-            .map_err(gen_err)?;
+            .map_err(gen_err)?
+            .with_reasoning_budget(entry.reasoning_budget);
         return Ok(Box::new(g));
     }
     if let Some(path) = spec.strip_prefix("gguf:") {
         let path = Path::new(path);
         let label = if label.is_empty() { stem(path) } else { label };
         let g = LlamaGenerator::open(path, &label, spec, entry.style, entry.threads.unwrap_or(0))
-            .map_err(gen_err)?;
+            .map_err(gen_err)?
+            .with_reasoning_budget(entry.reasoning_budget);
         return Ok(Box::new(g));
     }
     if let Some(rest) = spec.strip_prefix("openai:") {
@@ -173,6 +200,20 @@ pub fn open(
         }
         if let Some(r) = entry.retries {
             c.retries = r;
+        }
+        if let Some(table) = &entry.request {
+            let Ok(serde_json::Value::Object(map)) = serde_json::to_value(table) else {
+                return Err(err("`request` must be a table".into()));
+            };
+            if let Some(k) = map
+                .keys()
+                .find(|k| super::openai::RESERVED.contains(&k.as_str()))
+            {
+                return Err(err(format!(
+                    "`request.{k}` is passk's to set (it reads back what it sends there)"
+                )));
+            }
+            c.request = map;
         }
         let label = if label.is_empty() {
             model.to_string()

@@ -29,6 +29,23 @@ pub struct OpenAiConfig {
     /// First retry delay; doubled on each further retry.
     pub backoff: Duration,
     pub style: Style,
+    /// Merged into every request body (a passk.toml entry's `request = { … }`).
+    pub request: serde_json::Map<String, Value>,
+}
+
+/// Request fields passk owns: what it sends there is what it parses back.
+pub const RESERVED: [&str; 4] = ["messages", "prompt", "stream", "stream_options"];
+
+/// Merges `extra` into `body`: objects key by key, anything else replaced.
+fn merge_into(body: &mut Value, extra: &serde_json::Map<String, Value>) {
+    for (k, v) in extra {
+        match (body.get_mut(k), v) {
+            (Some(Value::Object(_)), Value::Object(inner)) => {
+                merge_into(body.get_mut(k).expect("present"), inner)
+            }
+            _ => body[k] = v.clone(),
+        }
+    }
 }
 
 impl OpenAiConfig {
@@ -42,6 +59,7 @@ impl OpenAiConfig {
             timeout: Duration::from_secs(300),
             backoff: Duration::from_millis(500),
             style: Style::Instruct,
+            request: serde_json::Map::new(),
         }
     }
 }
@@ -84,6 +102,7 @@ impl OpenAiGenerator {
             backend: "openai".into(),
             server_model: Some(config.model.clone()),
             style: config.style,
+            request: (!config.request.is_empty()).then(|| Value::Object(config.request.clone())),
             ..ModelInfo::default()
         };
         Ok(OpenAiGenerator {
@@ -118,6 +137,7 @@ impl OpenAiGenerator {
             "stream": true,
             "stream_options": {"include_usage": true},
         });
+        merge_into(&mut body, &self.config.request);
         if !req.stop.is_empty() {
             // OpenAI accepts at most four stop strings.
             body["stop"] = json!(req.stop.iter().take(4).collect::<Vec<_>>());

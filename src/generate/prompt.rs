@@ -171,6 +171,68 @@ pub fn prepare(problem: &Problem, style: Style) -> Prepared {
     }
 }
 
+/// One earlier attempt of a repair episode, as the next turn's prompt shows it.
+pub struct Attempt<'a> {
+    /// What the model answered, unedited.
+    pub answer: &'a str,
+    /// The code passk took from it (completion style shows it again).
+    pub code: Option<Code>,
+    /// What its verdict said ([`super::feedback::describe`]).
+    pub feedback: String,
+}
+
+/// The prompt of a repair turn after `attempts`. Chat models continue the conversation:
+/// each earlier answer (its reasoning left out), then its feedback and a request for the
+/// corrected code. Completion models, which have no conversation, get the last attempt and
+/// its feedback as comments before a fresh prompt. No attempts: the first turn's prompt.
+pub fn repair(problem: &Problem, style: Style, attempts: &[Attempt<'_>]) -> Prepared {
+    let mut prepared = prepare(problem, style);
+    let Some(last) = attempts.last() else {
+        return prepared;
+    };
+    let language = problem.language;
+    match &mut prepared.prompt {
+        PromptText::Chat(messages) => {
+            let what = if matches!(
+                problem.assembly,
+                Assembly::Mbpp { .. } | Assembly::Io { .. }
+            ) {
+                "solution"
+            } else {
+                "function, signature included"
+            };
+            for a in attempts {
+                messages.push(Message {
+                    role: "assistant".into(),
+                    content: extract::split_reasoning(a.answer).0.trim().to_string(),
+                });
+                messages.push(Message {
+                    role: "user".into(),
+                    content: format!(
+                        "{}\n\nFix the code. Reply with the complete corrected {what}, in a \
+                         single ```{} code block.",
+                        a.feedback,
+                        tag(language)
+                    ),
+                });
+            }
+        }
+        PromptText::Text(text) => {
+            let code = match &last.code {
+                Some(Code::Completion(c) | Code::Solution(c)) => c.trim_end(),
+                None => "(no code)",
+            };
+            let note = format!(
+                "A previous attempt failed.\n{}\n\nThe previous attempt was:\n{code}\n\n\
+                 A corrected version follows.",
+                last.feedback
+            );
+            *text = format!("{}\n{text}", task_comment(language, &note));
+        }
+    }
+    prepared
+}
+
 /// What came out of one generation.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Coded {
@@ -322,5 +384,36 @@ mod tests {
         assert_eq!(p.stop, vec!["\n```".to_string()]);
         let c = code_from(py, Style::Completion, "import sys\nprint(1)\n```\nmore");
         assert_eq!(c.code, Some(Code::Solution("import sys\nprint(1)".into())));
+    }
+
+    #[test]
+    fn a_repair_turn_continues_the_chat_and_recomments_a_completion() {
+        let cpp = problem(Language::Cpp);
+        let attempt = Attempt {
+            answer: "<think>easy</think>```cpp\nlong long vowel_runs(std::string s) { return 0; }\n```",
+            code: None,
+            feedback: "Your solution failed a test.\ntest 1: expected 2, got 0".into(),
+        };
+        let p = repair(&cpp, Style::Instruct, &[attempt]);
+        let PromptText::Chat(m) = p.prompt else {
+            panic!("instruct is a chat")
+        };
+        let roles: Vec<&str> = m.iter().map(|m| m.role.as_str()).collect();
+        assert_eq!(roles, ["system", "user", "assistant", "user"]);
+        assert!(!m[2].content.contains("think"), "{}", m[2].content);
+        insta::assert_snapshot!(m[3].content);
+        let py = problem(Language::Python);
+        let attempt = Attempt {
+            answer: "",
+            code: Some(Code::Completion("    return 0\n".into())),
+            feedback: "Your solution failed a test.".into(),
+        };
+        let PromptText::Text(t) = repair(&py, Style::Completion, &[attempt]).prompt else {
+            panic!("completion is text")
+        };
+        let PromptText::Text(fresh) = prepare(&py, Style::Completion).prompt else {
+            panic!("completion is text")
+        };
+        insta::assert_snapshot!(t.strip_suffix(fresh.as_str()).unwrap());
     }
 }

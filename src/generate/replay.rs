@@ -21,7 +21,8 @@ use crate::lang::Language;
 use crate::problem::Code;
 use crate::problem::jsonl::Lines;
 
-type Key = (String, Option<Language>);
+/// Task, language (absent: any) and repair turn.
+type Key = (String, Option<Language>, usize);
 
 /// One recorded sample.
 enum Recorded {
@@ -58,7 +59,9 @@ impl ReplayGenerator {
                 ),
                 None => None,
             };
-            let queue = queues.entry((task, language)).or_default();
+            // A repair run's later turns replay at their own turn.
+            let turn = v.get("turn").and_then(Value::as_u64).unwrap_or(0) as usize;
+            let queue = queues.entry((task, language, turn)).or_default();
             let instruct = text("style").as_deref() == Some("instruct");
             let markdown = |c: &str| c.contains("```");
             if let Some(r) = text("response")
@@ -116,8 +119,8 @@ impl Generator for ReplayGenerator {
         let mut queues = self.queues.lock().expect("replay queues");
         let n = req.n.max(1);
         let keys = [
-            (req.task_id.clone(), Some(req.language)),
-            (req.task_id.clone(), None),
+            (req.task_id.clone(), Some(req.language), req.turn),
+            (req.task_id.clone(), None, req.turn),
         ];
         (0..n)
             .map(|_| {
@@ -143,6 +146,10 @@ impl Generator for ReplayGenerator {
                         ..Generation::empty()
                     }),
                     Some(Recorded::Failed(e)) => Err(GenError(format!("replayed: {e}"))),
+                    None if req.turn > 0 => Err(GenError(format!(
+                        "the replayed file has no repair turn {} for {} ({})",
+                        req.turn, req.task_id, req.language
+                    ))),
                     None => Err(GenError(format!(
                         "the replayed file has no more samples for {} ({})",
                         req.task_id, req.language

@@ -64,6 +64,7 @@ fn request_from(body: &Value, prompt: PromptText) -> Request {
     Request {
         task_id: "serve".into(),
         language: crate::lang::Language::Python,
+        turn: 0,
         prompt,
         n: 1,
         seeds: vec![seed],

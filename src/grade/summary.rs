@@ -8,8 +8,10 @@ use std::path::Path;
 
 use super::pass_at_k::mean_pass_at_k;
 use super::stats::bootstrap_mean_ci;
+use super::turns::{RepairTally, at_turn};
 use crate::errors::RunError;
 use crate::outcome::Outcome;
+use crate::rundir::manifest::ExecManifest;
 use crate::rundir::references::ReferenceCheck;
 use crate::rundir::results::{self, ResultRecord};
 use crate::rundir::summary::{Efficiency, Group, SCHEMA_VERSION, Summary};
@@ -28,6 +30,9 @@ struct Tally {
     compiled: (usize, usize),
     /// Sums over the samples passk generated.
     generated: GenSums,
+    /// Every turn of every episode (repair runs).
+    turns: RepairTally,
+    truncated_reasoning: usize,
 }
 
 #[derive(Default)]
@@ -67,6 +72,7 @@ impl Tally {
             self.compiled.1 += usize::from(outcome == Outcome::CompileError);
         }
         if let Some(g) = &r.generation {
+            self.truncated_reasoning += usize::from(g.truncated_reasoning);
             let t = &mut self.generated;
             t.samples += 1;
             t.prompt_tokens += f64::from(g.prompt_tokens);
@@ -112,7 +118,7 @@ impl Tally {
         })
     }
 
-    fn group(&self) -> Group {
+    fn group(&self, repair: usize) -> Group {
         let counts: Vec<(u64, u64)> = self.per_problem.values().copied().collect();
         let n_min = counts.iter().map(|c| c.0).min().unwrap_or(0);
         let n_max = counts.iter().map(|c| c.0).max().unwrap_or(0);
@@ -147,6 +153,8 @@ impl Tally {
             },
             efficiency: self.efficiency(pass_at_k.get("pass@1").copied()),
             pass_at_k,
+            repair: (repair > 0).then(|| self.turns.scores(repair)).flatten(),
+            truncated_reasoning: self.truncated_reasoning,
         }
     }
 }
@@ -161,35 +169,69 @@ pub struct SummaryBuilder {
     overall: Tally,
     by_language: BTreeMap<String, Tally>,
     by_model: BTreeMap<String, Tally>,
+    models: BTreeMap<String, Tally>,
     executed: usize,
     faults: usize,
+    /// Repair turns of the run (0: single-shot, no repair scores).
+    repair: usize,
+}
+
+/// pass@k is per problem, language *and model*: the same task in two languages, or
+/// answered by two models, is two estimates, never one pooled one.
+fn problem_key(r: &ResultRecord) -> String {
+    format!(
+        "{}\u{1f}{}\u{1f}{}",
+        r.task_id,
+        r.language,
+        r.model.as_deref().unwrap_or("")
+    )
 }
 
 impl SummaryBuilder {
+    /// A builder for a run with `repair` repair turns.
+    pub fn with_repair(repair: usize) -> SummaryBuilder {
+        SummaryBuilder {
+            repair,
+            ..SummaryBuilder::default()
+        }
+    }
+
+    /// The tallies `r` counts in: overall, its language's, its model × language's.
+    fn tallies(&mut self, r: &ResultRecord) -> Vec<&mut Tally> {
+        let mut out = vec![&mut self.overall];
+        out.push(self.by_language.entry(r.language.to_string()).or_default());
+        if let Some(m) = &r.model {
+            out.push(
+                self.by_model
+                    .entry(format!("{m}/{}", r.language))
+                    .or_default(),
+            );
+            out.push(self.models.entry(m.clone()).or_default());
+        }
+        out
+    }
+
+    /// Scores one sample (a first answer, or an episode as it stood after some turn).
     pub fn add(&mut self, r: &ResultRecord) {
-        let o = r.execution.outcome;
-        // pass@k is per problem, language *and model*: the same task in two languages, or
-        // answered by two models, is two estimates, never one pooled one.
-        let key = format!(
-            "{}\u{1f}{}\u{1f}{}",
-            r.task_id,
-            r.language,
-            r.model.as_deref().unwrap_or("")
-        );
+        let key = problem_key(r);
         self.executed += 1;
-        if o.is_harness_fault() {
+        if r.execution.outcome.is_harness_fault() {
             self.faults += 1;
         }
-        self.overall.add(&key, r);
-        self.by_language
-            .entry(r.language.to_string())
-            .or_default()
-            .add(&key, r);
-        if let Some(m) = &r.model {
-            self.by_model
-                .entry(format!("{m}/{}", r.language))
-                .or_default()
-                .add(&key, r);
+        for t in self.tallies(r) {
+            t.add(&key, r);
+        }
+    }
+
+    /// Counts one turn of a repair episode towards the repair scores. A harness fault in a
+    /// repair turn makes the run incomplete like any other.
+    pub fn add_turn(&mut self, r: &ResultRecord) {
+        let key = problem_key(r);
+        if r.turn > 0 && r.execution.outcome.is_harness_fault() {
+            self.faults += 1;
+        }
+        for t in self.tallies(r) {
+            t.turns.add(&key, r);
         }
     }
 
@@ -201,16 +243,21 @@ impl SummaryBuilder {
             samples_expected,
             samples_executed: self.executed,
             harness_faults: self.faults,
-            overall: self.overall.group(),
+            overall: self.overall.group(self.repair),
             by_language: self
                 .by_language
                 .iter()
-                .map(|(k, t)| (k.clone(), t.group()))
+                .map(|(k, t)| (k.clone(), t.group(self.repair)))
                 .collect(),
             by_model: self
                 .by_model
                 .iter()
-                .map(|(k, t)| (k.clone(), t.group()))
+                .map(|(k, t)| (k.clone(), t.group(self.repair)))
+                .collect(),
+            models: self
+                .models
+                .iter()
+                .map(|(k, t)| (k.clone(), t.group(self.repair)))
                 .collect(),
             references_checked: None,
             excluded: Vec::new(),
@@ -219,31 +266,55 @@ impl SummaryBuilder {
     }
 }
 
-/// Rebuilds the summary from a run directory's `results.jsonl`.
+/// Rebuilds the summary from a run directory's `results.jsonl`: its first answers, and
+/// the repair scores of a repair run.
 pub fn summarize(out: &Path, samples_expected: usize) -> Result<Summary, RunError> {
-    summarize_where(out, samples_expected, |_| true)
+    summarize_where(out, samples_expected, 0, |_| true)
 }
 
-/// The summary of the records of `out` that `keep` accepts (e.g. one model's).
+/// The summary of the records of `out` that `keep` accepts (e.g. one model's), scoring
+/// each episode as it stood after `turn` (0: first answers; see [`at_turn`]).
 pub fn summarize_where(
     out: &Path,
     samples_expected: usize,
+    turn: usize,
     keep: impl Fn(&ResultRecord) -> bool,
 ) -> Result<Summary, RunError> {
     // Problems the reference check excluded are scored by no summary, whatever results an
     // earlier run into the directory left for them.
     let check = ReferenceCheck::load(out)?;
-    let mut b = SummaryBuilder::default();
+    let mut b = SummaryBuilder::with_repair(repair_turns(out)?);
+    let mut later = Vec::new();
     results::for_each(&out.join(crate::rundir::RESULTS), |r| {
-        if keep(&r)
-            && check
+        if !keep(&r)
+            || check
                 .as_ref()
-                .is_none_or(|c| c.keeps(&r.task_id, r.language))
+                .is_some_and(|c| !c.keeps(&r.task_id, r.language))
         {
-            b.add(&r)
+            return;
+        }
+        if b.repair > 0 {
+            b.add_turn(&r);
+        }
+        match turn {
+            0 if r.turn == 0 => b.add(&r),
+            0 => {}
+            _ => later.push(r),
         }
     })?;
+    for r in at_turn(later, turn) {
+        b.add(&r);
+    }
     Ok(b.finish(samples_expected).with_references(check))
+}
+
+/// The repair turns the run directory's manifest asked for (0 without one).
+fn repair_turns(out: &Path) -> Result<usize, RunError> {
+    if !out.join(crate::rundir::MANIFEST).exists() {
+        return Ok(0);
+    }
+    let m: ExecManifest = crate::rundir::read_run_file(out, crate::rundir::MANIFEST)?;
+    Ok(m.generation.map_or(0, |g| g.repair))
 }
 
 #[cfg(test)]

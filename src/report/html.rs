@@ -282,6 +282,86 @@ const TOKENS: Scatter<'static> = Scatter {
     x: |g| g.efficiency.as_ref().map(|e| e.completion_tokens),
 };
 
+fn efficiency_table(rows: &[crate::grade::efficiency::ModelCost]) -> String {
+    let cells = |tag: &str, cells: &mut dyn Iterator<Item = String>| {
+        cells
+            .map(|c| format!("<{tag}>{}</{tag}>", esc(&c)))
+            .collect::<String>()
+    };
+    let mut s = format!(
+        "<table><tr>{}</tr>",
+        cells(
+            "th",
+            &mut super::EFFICIENCY_COLUMNS.iter().map(|c| c.to_string())
+        )
+    );
+    for r in rows {
+        let _ = write!(
+            s,
+            "<tr>{}</tr>",
+            cells("td", &mut super::efficiency_cells(r).into_iter())
+        );
+    }
+    s.push_str("</table>");
+    s
+}
+
+/// pass@1 against tokens per sample (log), one point per model, the Pareto front joined.
+fn pareto_plot(rows: &[crate::grade::efficiency::ModelCost]) -> String {
+    let (w, h, left, bottom) = (640.0, 240.0, 40.0, 30.0);
+    let xs: Vec<f64> = rows.iter().map(|r| r.tokens.max(0.01).log10()).collect();
+    let (lo, hi) = xs
+        .iter()
+        .fold((f64::MAX, f64::MIN), |(a, b), &x| (a.min(x), b.max(x)));
+    let span = if hi > lo { hi - lo } else { 1.0 };
+    let at = |i: usize| {
+        let x = left + 20.0 + (w - left - 180.0) * (xs[i] - lo) / span;
+        let y = 8.0 + (h - bottom - 16.0) * (1.0 - rows[i].pass_at_1);
+        (x, y)
+    };
+    let mut s = format!(
+        "<svg class=\"plot\" data-plot=\"pareto\" viewBox=\"0 0 {w} {h}\" role=\"img\" aria-label=\"pass@1 against tokens per sample, Pareto front\"><line x1=\"{left}\" x2=\"{left}\" y1=\"0\" y2=\"{0}\" stroke=\"#888\"/><line x1=\"{left}\" x2=\"{w}\" y1=\"{0}\" y2=\"{0}\" stroke=\"#888\"/><text x=\"{1}\" y=\"{2}\" font-size=\"11\" text-anchor=\"middle\">tokens per sample, reasoning included (log)</text>",
+        h - bottom,
+        (left + w) / 2.0,
+        h - 6.0
+    );
+    let mut front: Vec<usize> = (0..rows.len()).filter(|&i| rows[i].pareto).collect();
+    front.sort_by(|&a, &b| xs[a].total_cmp(&xs[b]));
+    let line: Vec<String> = front
+        .iter()
+        .map(|&i| {
+            let (x, y) = at(i);
+            format!("{x:.1},{y:.1}")
+        })
+        .collect();
+    let _ = write!(
+        s,
+        "<polyline class=\"front\" points=\"{}\" fill=\"none\" stroke=\"#999\" stroke-dasharray=\"4 3\"/>",
+        line.join(" ")
+    );
+    for (i, r) in rows.iter().enumerate() {
+        let (x, y) = at(i);
+        let _ = write!(
+            s,
+            "<circle class=\"point\" cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"6\" fill=\"{}\"><title>{}: {:.0} tokens, pass@1 {:.1}%{}</title></circle><text x=\"{:.1}\" y=\"{:.1}\" font-size=\"10\">{}</text>",
+            PALETTE[i % PALETTE.len()],
+            esc(&r.model),
+            r.tokens,
+            r.pass_at_1 * 100.0,
+            if r.pareto {
+                ", on the Pareto front"
+            } else {
+                ""
+            },
+            x + 8.0,
+            y + 3.0,
+            esc(&r.model)
+        );
+    }
+    s.push_str("</svg>");
+    s
+}
+
 const SCRIPT: &str = r#"
 (function () {
   const plots = document.querySelectorAll('svg.plot');
@@ -379,6 +459,15 @@ pub fn render(m: &ExecManifest, s: &Summary) -> String {
             out,
             "<h2>Generated tokens per sample vs pass@1</h2>{}",
             scatter_plot(&rows, &TOKENS)
+        );
+    }
+    let costs = crate::grade::efficiency::costs(s);
+    if !costs.is_empty() {
+        let _ = write!(
+            out,
+            "<h2>Efficiency per model</h2>{}{}",
+            efficiency_table(&costs),
+            pareto_plot(&costs)
         );
     }
     let _ = write!(

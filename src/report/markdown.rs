@@ -168,6 +168,8 @@ pub fn render(
             );
         }
     }
+    out.push_str(&efficiency_table(m, s));
+    out.push_str(&repair_table(s));
     for (a, b, c) in comparisons {
         let _ = writeln!(
             out,
@@ -210,6 +212,75 @@ pub fn render(
                 }
             );
         }
+    }
+    out
+}
+
+/// Per model, all languages pooled: pass@1 against tokens (reasoning included) and
+/// latency, the Pareto front, and what a costlier mode of one model buys per 1k tokens.
+fn efficiency_table(m: &ExecManifest, s: &Summary) -> String {
+    use crate::grade::efficiency::{costs, mode_deltas};
+    let rows = costs(s);
+    if rows.is_empty() {
+        return String::new();
+    }
+    let mut out = format!(
+        "\n## Efficiency (per model, all languages)\n\n| {} |\n|---|---:|---:|---:|---:|:---:|---:|\n",
+        super::EFFICIENCY_COLUMNS.join(" | ")
+    );
+    for r in &rows {
+        let _ = writeln!(out, "| {} |", super::efficiency_cells(r).join(" | "));
+    }
+    let models = m.generation.as_ref().map_or(&[][..], |g| &g.models[..]);
+    for d in mode_deltas(&rows, models) {
+        let _ = writeln!(
+            out,
+            "\n{} over {}: {:+.1} pp pass@1 for {:+.0} tokens per sample{}.",
+            d.more,
+            d.less,
+            d.delta_pass_at_1 * 100.0,
+            d.delta_tokens,
+            d.per_1k_tokens.map_or(String::new(), |v| format!(
+                " ({:+.1} pp per extra 1k tokens)",
+                v * 100.0
+            ))
+        );
+    }
+    out
+}
+
+/// Self-repair per model × language (`passk run --repair K`); empty for single-shot runs.
+fn repair_table(s: &Summary) -> String {
+    let rows: Vec<(&String, &crate::rundir::summary::Repair)> = s
+        .by_model
+        .iter()
+        .filter_map(|(k, g)| g.repair.as_ref().map(|r| (k, r)))
+        .collect();
+    let Some(turns) = rows.iter().map(|(_, r)| r.turns).max() else {
+        return String::new();
+    };
+    let mut out = String::from("\n## Self-repair\n\n| model/language | pass@1 |");
+    for k in 1..=turns {
+        let _ = write!(out, " repair ≤ {k} |");
+    }
+    out.push_str(" fixed / failed | tokens per solved |\n|---|---:|");
+    out.push_str(&"---:|".repeat(turns + 2));
+    out.push('\n');
+    for (key, r) in rows {
+        let _ = write!(out, "| {key} |");
+        for k in 0..=turns {
+            let _ = write!(out, " {} |", percent(r.pass_at_1.get(k).copied()));
+        }
+        let _ = writeln!(
+            out,
+            " {} / {}{} | {} |",
+            r.fixed,
+            r.failures,
+            r.success_rate
+                .map_or(String::new(), |v| format!(" ({:.0}%)", v * 100.0)),
+            r.tokens_per_solved
+                .map_or("–".into(), |t| format!("{t:.0}"))
+        );
     }
     out
 }

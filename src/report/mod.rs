@@ -12,12 +12,39 @@ use std::path::Path;
 use crate::errors::RunError;
 use crate::grade::compare::{compare, tally};
 use crate::grade::finished::RunDir;
+use crate::grade::turns::at_turn;
 use crate::rundir::results;
+
+/// The efficiency view's columns, as Markdown and HTML both show them.
+const EFFICIENCY_COLUMNS: [&str; 7] = [
+    "model",
+    "pass@1",
+    "tokens per sample",
+    "of which reasoning",
+    "latency",
+    "Pareto front",
+    "cut off while reasoning",
+];
+
+/// One row of the efficiency view, formatted (unescaped).
+fn efficiency_cells(r: &crate::grade::efficiency::ModelCost) -> [String; 7] {
+    [
+        r.model.clone(),
+        format!("{:.1}%", r.pass_at_1 * 100.0),
+        format!("{:.0}", r.tokens),
+        format!("{:.0}", r.reasoning_tokens),
+        format!("{:.2} s", r.latency_ms / 1e3),
+        if r.pareto { "yes" } else { "" }.to_string(),
+        r.truncated_reasoning.to_string(),
+    ]
+}
 
 /// Writes `report.md`, `report.html` and `junit.xml` into a finished run directory.
 pub fn write_all(dir: &Path) -> Result<(), RunError> {
     let run = RunDir::open(dir)?;
-    let records = results::read_all(&run.results_path())?;
+    // Comparisons and JUnit cases are of first answers; the repair scores are in the
+    // summary.
+    let records = at_turn(results::read_all(&run.results_path())?, 0);
     let models: Vec<&String> = run.models.iter().collect();
     let mut comparisons = Vec::new();
     for (i, a) in models.iter().enumerate() {

@@ -42,6 +42,9 @@ pub struct GenerationManifest {
     pub languages: Vec<Language>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<usize>,
+    /// Repair turns after a failed first answer (`--repair K`; absent: single-shot).
+    #[serde(default, skip_serializing_if = "super::is_zero")]
+    pub repair: usize,
 }
 
 impl GenerationManifest {
@@ -56,6 +59,8 @@ impl GenerationManifest {
                         m.spec.clone(),
                         m.file_sha256.clone(),
                         m.style,
+                        m.request.clone(),
+                        m.reasoning_budget,
                     )
                 })
                 .collect::<Vec<_>>()
@@ -67,7 +72,10 @@ impl GenerationManifest {
             && self.sampling == other.sampling
             && self.languages == other.languages
             && self.limit == other.limit;
-        (!same).then_some("sampling settings (-n, --temperature, --langs, --limit …)")
+        if !same {
+            return Some("sampling settings (-n, --temperature, --langs, --limit …)");
+        }
+        (self.repair != other.repair).then_some("--repair")
     }
 }
 

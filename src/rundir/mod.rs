@@ -61,3 +61,8 @@ pub fn read_run_file<T: serde::de::DeserializeOwned>(
         message: e.to_string(),
     })
 }
+
+/// serde's test for counters left out of a record when zero (`turn`).
+pub(crate) fn is_zero(n: &usize) -> bool {
+    *n == 0
+}

@@ -20,6 +20,9 @@ pub struct ResultRecord {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model: Option<String>,
     pub sample_index: usize,
+    /// The turn of a repair episode (0: the first answer; absent when 0).
+    #[serde(default, skip_serializing_if = "super::is_zero")]
+    pub turn: usize,
     pub sandbox: SandboxId,
     /// The verdict of an identical program executed earlier in this run (not re-executed).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
@@ -37,7 +40,7 @@ pub struct ResultRecord {
 }
 
 /// Tokens and time one generated sample cost.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct GenStats {
     pub prompt_tokens: u32,
     pub completion_tokens: u32,
@@ -46,15 +49,29 @@ pub struct GenStats {
     pub latency_ms: f64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ttft_ms: Option<f64>,
+    /// Generation hit `--max-tokens` inside its reasoning: the model never got to answer.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub truncated_reasoning: bool,
 }
 
-/// Identity of a sample within a run.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+/// Identity of a sample within a run: one turn of one episode.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct SampleKey {
     pub task_id: String,
     pub language: Language,
     pub model: Option<String>,
     pub sample_index: usize,
+    pub turn: usize,
+}
+
+impl SampleKey {
+    /// The same sample at another turn of its episode.
+    pub fn at_turn(&self, turn: usize) -> SampleKey {
+        SampleKey {
+            turn,
+            ..self.clone()
+        }
+    }
 }
 
 impl ResultRecord {
@@ -71,6 +88,7 @@ impl ResultRecord {
             language: Language::Python,
             model: model.map(str::to_string),
             sample_index: index,
+            turn: 0,
             sandbox: SandboxId {
                 kind: "wasm".into(),
                 version: "test".into(),
@@ -89,6 +107,7 @@ impl ResultRecord {
             language: self.language,
             model: self.model.clone(),
             sample_index: self.sample_index,
+            turn: self.turn,
         }
     }
 }

@@ -19,6 +19,9 @@ pub struct SampleRecord {
     pub language: Language,
     pub model: String,
     pub sample_index: usize,
+    /// The turn of a repair episode (0: the first answer; absent when 0).
+    #[serde(default, skip_serializing_if = "super::is_zero")]
+    pub turn: usize,
     pub seed: u64,
     pub style: Style,
     /// Code that continues the prompt.
@@ -52,6 +55,7 @@ pub struct SampleId<'a> {
     pub language: Language,
     pub model: &'a str,
     pub sample_index: usize,
+    pub turn: usize,
     pub seed: u64,
     pub style: Style,
 }
@@ -63,6 +67,7 @@ impl SampleRecord {
             language: id.language,
             model: id.model.to_string(),
             sample_index: id.sample_index,
+            turn: id.turn,
             seed: id.seed,
             style: id.style,
             completion: None,
@@ -71,13 +76,7 @@ impl SampleRecord {
             merge: None,
             raw: String::new(),
             reasoning: None,
-            cost: GenStats {
-                prompt_tokens: 0,
-                completion_tokens: 0,
-                reasoning_tokens: None,
-                latency_ms: 0.0,
-                ttft_ms: None,
-            },
+            cost: GenStats::default(),
             finish: None,
             error: None,
         }
@@ -98,6 +97,8 @@ impl SampleRecord {
         reasoning: Option<String>,
         reasoning_tokens: Option<u32>,
     ) -> SampleRecord {
+        let truncated_reasoning = g.finish == Finish::Length
+            && crate::generate::extract::reasoning_unfinished(&g.text, g.reasoning.as_deref());
         let (completion, solution) = match code {
             Some(Code::Completion(c)) => (Some(c), None),
             Some(Code::Solution(s)) => (None, Some(s)),
@@ -116,6 +117,7 @@ impl SampleRecord {
                 reasoning_tokens,
                 latency_ms: g.latency_ms,
                 ttft_ms: g.ttft_ms,
+                truncated_reasoning,
             },
             finish: Some(g.finish),
             ..SampleRecord::base(id)
@@ -140,6 +142,7 @@ impl SampleRecord {
             language: self.language,
             model: Some(self.model.clone()),
             sample_index: self.sample_index,
+            turn: self.turn,
         }
     }
 }

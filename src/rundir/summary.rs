@@ -29,6 +29,10 @@ pub struct Summary {
     /// Keyed `model/language`; only present when samples name models.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub by_model: BTreeMap<String, Group>,
+    /// Keyed by model, every language pooled (each problem × language one estimate): the
+    /// efficiency view's rows.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub models: BTreeMap<String, Group>,
     /// Reference solutions run before scoring (absent when none was: `--no-reference-check`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub references_checked: Option<usize>,
@@ -86,6 +90,37 @@ pub struct Group {
     /// What generation cost, for samples passk generated (`passk run`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub efficiency: Option<Efficiency>,
+    /// Samples whose generation hit `--max-tokens` inside their reasoning (they end as
+    /// `no_code` or worse: the model never answered).
+    #[serde(default, skip_serializing_if = "super::is_zero")]
+    pub truncated_reasoning: usize,
+    /// Self-repair scores (`passk run --repair K`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repair: Option<Repair>,
+}
+
+/// What repair turns bought a group. An episode is one sample's turns; the group's other
+/// figures are its first answers'.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Repair {
+    /// Repair turns allowed after the first answer (K).
+    pub turns: usize,
+    /// pass@1 after each turn: `[0]` is the first answer's, `[k]` counts an episode solved
+    /// by turn k ("pass@1 (repair ≤ k)"). An episode whose turn ended in a harness fault
+    /// is left out from that turn on.
+    pub pass_at_1: Vec<f64>,
+    /// Episodes whose first answer failed (harness faults aside).
+    pub failures: usize,
+    /// Of those, solved by a repair turn.
+    pub fixed: usize,
+    /// `fixed / failures`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub success_rate: Option<f64>,
+    /// Completion tokens of every turn of every episode, per episode solved at any turn.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tokens_per_solved: Option<f64>,
+    /// Episodes a turn of which ended in a harness fault.
+    pub harness_faults: usize,
 }
 
 /// Generation cost per sample, means over generated, scored samples.

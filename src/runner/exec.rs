@@ -177,6 +177,7 @@ pub fn run_exec<S: Sandbox + 'static>(
             language: p.language,
             model: s.model.clone(),
             sample_index,
+            turn: 0,
         };
         if done.contains(&key) {
             return None;

@@ -9,7 +9,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use super::Cancel;
-use crate::generate::{Finish, GenError, Generation, Generator, ModelInfo, Request, prompt};
+use crate::generate::{
+    Finish, GenError, Generation, Generator, ModelInfo, PromptText, Request, prompt,
+};
 use crate::lang::Language;
 use crate::outcome::Outcome;
 use crate::sandbox::{Execution, Limits, Program, Sandbox, SandboxId};
@@ -88,21 +90,32 @@ impl Sandbox for FakeSandbox {
     }
 }
 
-/// The script of a [`FakeGenerator`]: task id and seed → the answer or a failure.
-pub type Script = Box<dyn Fn(&str, u64) -> Result<String, String> + Send + Sync>;
+/// The script of a [`FakeGenerator`]: task id, seed and repair turn → the answer or a
+/// failure.
+pub type Script = Box<dyn Fn(&str, u64, usize) -> Result<String, String> + Send + Sync>;
 
-/// A completion-style model that answers every prompt with `answer(task_id, seed)`:
+/// A completion-style model that answers every prompt with `answer(task_id, seed, turn)`:
 /// `Ok(text)`, `Err(message)` (a failed sample), or a panic when the text is `PANIC!`.
+/// The prompts of repair turns are kept.
 pub struct FakeGenerator {
     pub info: ModelInfo,
     pub answer: Script,
     pub calls: AtomicUsize,
+    pub repair_prompts: Mutex<Vec<String>>,
 }
 
 impl FakeGenerator {
+    /// A model whose answer does not depend on the turn.
     pub fn new(
         name: &str,
         answer: impl Fn(&str, u64) -> Result<String, String> + Send + Sync + 'static,
+    ) -> FakeGenerator {
+        FakeGenerator::with_turns(name, move |task, seed, _| answer(task, seed))
+    }
+
+    pub fn with_turns(
+        name: &str,
+        answer: impl Fn(&str, u64, usize) -> Result<String, String> + Send + Sync + 'static,
     ) -> FakeGenerator {
         FakeGenerator {
             info: ModelInfo {
@@ -114,9 +127,11 @@ impl FakeGenerator {
                 quantization: None,
                 chat_template_sha256: None,
                 style: prompt::Style::Completion,
+                ..ModelInfo::default()
             },
             answer: Box::new(answer),
             calls: AtomicUsize::new(0),
+            repair_prompts: Mutex::new(Vec::new()),
         }
     }
 }
@@ -128,9 +143,16 @@ impl Generator for FakeGenerator {
 
     fn generate(&self, req: &Request) -> Vec<Result<Generation, GenError>> {
         self.calls.fetch_add(1, Ordering::SeqCst);
+        if req.turn > 0 {
+            let text = match &req.prompt {
+                PromptText::Text(t) => t.clone(),
+                PromptText::Chat(m) => format!("{m:?}"),
+            };
+            self.repair_prompts.lock().expect("prompts").push(text);
+        }
         req.seeds
             .iter()
-            .map(|&seed| match (self.answer)(&req.task_id, seed) {
+            .map(|&seed| match (self.answer)(&req.task_id, seed, req.turn) {
                 Ok(text) if text == "PANIC!" => panic!("scripted generator panic"),
                 Ok(text) => Ok(Generation {
                     completion_tokens: text.len() as u32,

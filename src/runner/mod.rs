@@ -1,6 +1,7 @@
 //! The runner: feeds jobs to a sandbox on a fixed number of workers, streams each result to
 //! a sink as it finishes, and emits typed [`Event`]s; reporters only render them.
 
+pub mod episode;
 pub mod exec;
 #[cfg(test)]
 mod fake;
@@ -30,6 +31,8 @@ pub struct Job {
     pub task_id: String,
     pub model: Option<String>,
     pub sample_index: usize,
+    /// The turn of its episode (0: the first answer).
+    pub turn: usize,
     pub program: Program,
     /// What the host checks after the run (passk's own problems).
     pub expect: Option<Arc<crate::problem::Expect>>,
@@ -53,6 +56,7 @@ impl Job {
             task_id: task_id.into(),
             model: None,
             sample_index: 0,
+            turn: 0,
             program: assembled.program,
             expect: assembled.expect,
             limits,
@@ -88,10 +92,18 @@ pub enum Event<'a> {
         total: usize,
         already_done: usize,
     },
-    /// `model` produced `samples` more samples (or decisions).
+    /// `model` produced `samples` more samples (or decisions) at `turn` of their episodes
+    /// (a repair turn, when above 0, is work the first count did not include).
     Generated {
         model: &'a str,
         samples: usize,
+        turn: usize,
+    },
+    /// `model` returned reasoning (`<think>` or a server's `reasoning_content`) for the
+    /// first time in this run, while each sample may generate `max_tokens`.
+    ModelReasons {
+        model: &'a str,
+        max_tokens: u32,
     },
     /// `total` samples to score, `already_done` of them found in the run directory.
     Started {

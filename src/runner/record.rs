@@ -31,6 +31,7 @@ pub fn record(job: Job, sandbox: SandboxId, reused: bool, execution: Execution) 
         language: job.program.language,
         model: job.model,
         sample_index: job.sample_index,
+        turn: job.turn,
         sandbox,
         reused,
         syntax_valid: syntax.as_ref().map(|s| s.valid),

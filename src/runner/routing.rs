@@ -41,6 +41,7 @@ fn decide(
     let req = Request {
         task_id: r.id.clone(),
         language: crate::lang::Language::Python,
+        turn: 0,
         prompt: suite.prompt(&r.text, style),
         n: 1,
         seeds: vec![sampling.seed],
@@ -133,6 +134,7 @@ pub fn run_routing(
             reporter.on(Event::Generated {
                 model: &name,
                 samples: 1,
+                turn: 0,
             });
             true
         });

@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
+use super::episode::{self, Episodes, Next, Queue, Work};
 use super::exec::{ExecOutcome, finish, record_sink};
 use super::{Cancel, Event, Job, Jobs, Reporter, execute_jobs};
 use crate::errors::RunError;
@@ -18,7 +19,7 @@ use crate::outcome::Outcome;
 use crate::problem::{Problem, ProblemSet};
 use crate::rundir::jsonl::{Appender, for_each_line};
 use crate::rundir::manifest::{ExecManifest, GenerationManifest, check_resume};
-use crate::rundir::results::{self, SampleKey};
+use crate::rundir::results::{self, ResultRecord, SampleKey};
 use crate::rundir::samples::{SampleId, SampleRecord};
 use crate::rundir::shard::Shard;
 use crate::rundir::{MANIFEST, RESULTS, SAMPLES, write_json_atomically};
@@ -38,6 +39,8 @@ pub struct RunOptions {
     pub workers: usize,
     pub reuse: super::Reuse,
     pub shard: Option<Shard>,
+    /// Repair turns after a failed first answer (`--repair K`; 0: single-shot).
+    pub repair: usize,
     /// The reference check before generation ([`super::references`]): excluded problems
     /// and refused languages are not generated for.
     pub references: super::references::ReferenceSettings,
@@ -87,6 +90,7 @@ fn job_for(problem: &Problem, r: &SampleRecord, limits: &Limits) -> Job {
     Job {
         model: Some(r.model.clone()),
         sample_index: r.sample_index,
+        turn: r.turn,
         verdict,
         generation: r.stats(),
         ..Job::new(
@@ -97,10 +101,40 @@ fn job_for(problem: &Problem, r: &SampleRecord, limits: &Limits) -> Job {
     }
 }
 
-/// One prompt's missing samples for one model.
-struct Work {
-    problem: usize,
-    indices: Vec<usize>,
+/// The turn-0 key of an episode.
+fn episode(problem: &Problem, model: &str, sample_index: usize) -> SampleKey {
+    SampleKey {
+        task_id: problem.id.clone(),
+        language: problem.language,
+        model: Some(model.to_string()),
+        sample_index,
+        turn: 0,
+    }
+}
+
+/// Generates one piece of work — the first turn of some samples of a prompt, or one
+/// episode's repair turn — and turns the answers into records.
+fn generate_work(
+    g: &dyn Generator,
+    problem: &Problem,
+    work: &Work,
+    episodes: &Mutex<Episodes>,
+    sampling: &Sampling,
+) -> Vec<SampleRecord> {
+    let style = g.info().style;
+    let (prepared, indices, turn) = match work {
+        Work::First { indices, .. } => (prompt::prepare(problem, style), indices.clone(), 0),
+        Work::Repair {
+            sample_index, turn, ..
+        } => {
+            let key = episode(problem, &g.info().name, *sample_index);
+            let episodes = episodes.lock().expect("episodes");
+            let attempts = episodes.attempts(&key);
+            let prepared = prompt::repair(problem, style, &episode::as_attempts(&attempts));
+            (prepared, vec![*sample_index], *turn)
+        }
+    };
+    generate_one(g, problem, &indices, turn, prepared, sampling)
 }
 
 /// Generates the samples of one prompt and turns them into records.
@@ -108,10 +142,11 @@ fn generate_one(
     g: &dyn Generator,
     problem: &Problem,
     indices: &[usize],
+    turn: usize,
+    prepared: prompt::Prepared,
     sampling: &Sampling,
 ) -> Vec<SampleRecord> {
     let info = g.info();
-    let prepared = prompt::prepare(problem, info.style);
     let seeds: Vec<u64> = indices
         .iter()
         .map(|&i| sampling.seed.wrapping_add(i as u64))
@@ -119,6 +154,7 @@ fn generate_one(
     let req = Request {
         task_id: problem.id.clone(),
         language: problem.language,
+        turn,
         prompt: prepared.prompt,
         n: indices.len(),
         seeds: seeds.clone(),
@@ -136,6 +172,7 @@ fn generate_one(
                 language: problem.language,
                 model: &info.name,
                 sample_index: index,
+                turn,
                 seed,
                 style: info.style,
             };
@@ -222,6 +259,7 @@ pub fn run<S: Sandbox + 'static>(
             sampling: opts.sampling.clone(),
             languages,
             limit: opts.limit,
+            repair: opts.repair,
         }),
     };
     check_resume(&opts.out, &manifest)?;
@@ -247,75 +285,110 @@ pub fn run<S: Sandbox + 'static>(
     }
 
     let samples_path = opts.out.join(SAMPLES);
-    let mut generated: HashMap<SampleKey, SampleRecord> = HashMap::new();
+    let mut episodes = Episodes::new(opts.repair);
     for_each_line(&samples_path, "sample record", |r: SampleRecord| {
-        generated.insert(r.key(), r);
+        episodes.generated(r)
+    })?;
+    let (mut writer, done) = results::open(&opts.out.join(RESULTS))?;
+    results::for_each(&opts.out.join(RESULTS), |r| {
+        episodes.executed(&r);
     })?;
     let samples_writer = Mutex::new(Appender::open(&samples_path)?);
-    let (mut writer, done) = results::open(&opts.out.join(RESULTS))?;
 
-    // Generated before the crash but not executed: straight to execution.
-    let mut pending: Vec<Job> = Vec::new();
+    // Per model: turns generated before a crash but not executed (straight to execution),
+    // and generation work (first turns missing, repair turns due).
+    let mut pending: HashMap<usize, Vec<Job>> = HashMap::new();
     let mut work: BTreeMap<usize, Vec<Work>> = BTreeMap::new();
+    let mut started = 0;
     for (m, g) in generators.iter().enumerate() {
         let name = &g.info().name;
         for (pi, p) in problems.iter().enumerate() {
             let mut missing = Vec::new();
             for i in 0..n {
-                let key = SampleKey {
-                    task_id: p.id.clone(),
-                    language: p.language,
-                    model: Some(name.clone()),
-                    sample_index: i,
-                };
-                match generated.get(&key) {
-                    Some(r) if !done.contains(&key) => pending.push(job_for(p, r, &opts.limits)),
-                    Some(_) => {}
-                    None => missing.push(i),
+                match episodes.next(&episode(p, name, i)) {
+                    Next::Generate => missing.push(i),
+                    Next::Execute(r) => {
+                        started += usize::from(r.turn > 0);
+                        pending
+                            .entry(m)
+                            .or_default()
+                            .push(job_for(p, r, &opts.limits))
+                    }
+                    Next::Repair(turn) => {
+                        started += 1;
+                        work.entry(m).or_default().push(Work::Repair {
+                            problem: pi,
+                            sample_index: i,
+                            turn,
+                        })
+                    }
+                    Next::Done => started += 1,
                 }
             }
             if !missing.is_empty() {
-                work.entry(m).or_default().push(Work {
+                work.entry(m).or_default().push(Work::First {
                     problem: pi,
                     indices: missing,
                 });
             }
         }
     }
+    let first_turns_done = done.iter().filter(|k| k.turn == 0).count();
     reporter.on(Event::Started {
         total,
-        already_done: done.len(),
+        already_done: first_turns_done,
     });
     reporter.on(Event::GenerationStarted {
         total,
-        already_done: generated.len(),
+        already_done: started,
     });
 
+    let index: HashMap<(&str, Language), usize> = problems
+        .iter()
+        .enumerate()
+        .map(|(i, p)| ((p.id.as_str(), p.language), i))
+        .collect();
+    let episodes = Mutex::new(episodes);
+    let queue = Queue::default();
     let (tx, rx) = tokio::sync::mpsc::channel::<Job>(64);
     let mut write_error = None;
     let mut gen_error: Option<RunError> = None;
     let all_started = std::thread::scope(|scope| {
         let (generators, problems, samples_writer) = (&generators, &problems, &samples_writer);
-        let producer = scope.spawn(move || -> Result<(), RunError> {
-            for job in pending {
-                if tx.blocking_send(job).is_err() {
-                    return Ok(());
-                }
+        let (episodes, queue) = (&episodes, &queue);
+        // Counted before it is sent: a verdict that may open a turn keeps the model's
+        // threads waiting for it.
+        let send = |tx: &tokio::sync::mpsc::Sender<Job>, job: Job| {
+            if opts.repair > 0 && job.turn < opts.repair {
+                queue.expect_verdict();
             }
-            for (m, items) in work {
-                let g = generators[m].as_ref();
+            tx.blocking_send(job).is_ok()
+        };
+        let producer = scope.spawn(move || -> Result<(), RunError> {
+            for (m, g) in generators.iter().enumerate() {
+                let g = g.as_ref();
+                for job in pending.remove(&m).unwrap_or_default() {
+                    if !send(&tx, job) {
+                        return Ok(());
+                    }
+                }
+                for w in work.remove(&m).unwrap_or_default() {
+                    queue.push(w);
+                }
+                let reasons = std::sync::atomic::AtomicBool::new(false);
                 let failed: Mutex<Option<RunError>> = Mutex::new(None);
                 let fail = |e: RunError| {
                     *failed.lock().expect("error slot") = Some(e);
                     cancel.cancel();
                     false
                 };
-                crate::generate::in_parallel(items, g.concurrency(), |w: Work| {
+                let next = || queue.next(|| cancel.is_cancelled() || tx.is_closed());
+                crate::generate::pull_in_parallel(next, g.concurrency(), |w: Work| {
                     if cancel.is_cancelled() || tx.is_closed() {
                         return false;
                     }
-                    let p = &problems[w.problem];
-                    let records = generate_one(g, p, &w.indices, &opts.sampling);
+                    let p = &problems[work_problem(&w)];
+                    let records = generate_work(g, p, &w, episodes, &opts.sampling);
                     {
                         let mut sw = samples_writer.lock().expect("samples writer");
                         for r in &records {
@@ -327,13 +400,29 @@ pub fn run<S: Sandbox + 'static>(
                             return fail(e);
                         }
                     }
+                    if opts.repair > 0 {
+                        let mut e = episodes.lock().expect("episodes");
+                        for r in &records {
+                            e.generated(r.clone());
+                        }
+                    }
                     reporter.on(Event::Generated {
                         model: &g.info().name,
                         samples: records.len(),
+                        turn: records.first().map_or(0, |r| r.turn),
                     });
+                    let reasoned = records.iter().any(|r| {
+                        r.reasoning.is_some() || r.cost.reasoning_tokens.is_some_and(|t| t > 0)
+                    });
+                    if reasoned && !reasons.swap(true, std::sync::atomic::Ordering::SeqCst) {
+                        reporter.on(Event::ModelReasons {
+                            model: &g.info().name,
+                            max_tokens: opts.sampling.max_tokens,
+                        });
+                    }
                     records
                         .iter()
-                        .all(|r| tx.blocking_send(job_for(p, r, &opts.limits)).is_ok())
+                        .all(|r| send(&tx, job_for(p, r, &opts.limits)))
                 });
                 if let Some(e) = failed.into_inner().expect("error slot") {
                     return Err(e);
@@ -344,13 +433,30 @@ pub fn run<S: Sandbox + 'static>(
             }
             Ok(())
         });
+        let mut sink = record_sink(&mut writer, &mut write_error, reporter);
         let all_started = execute_jobs(
             sandbox,
             Jobs::Channel(rx),
             opts.workers,
             &opts.reuse,
             cancel,
-            record_sink(&mut writer, &mut write_error, reporter),
+            |r: ResultRecord| {
+                // Written before the next turn can be generated: on disk a turn's verdict
+                // always precedes the turn it opened.
+                let counted = opts.repair > 0 && r.turn < opts.repair && r.model.is_some();
+                let seen = counted.then(|| r.clone());
+                sink(r);
+                if let Some(r) = seen {
+                    let opened = episodes.lock().expect("episodes").executed(&r);
+                    queue.verdict(opened.and_then(|turn| {
+                        Some(Work::Repair {
+                            problem: *index.get(&(r.task_id.as_str(), r.language))?,
+                            sample_index: r.sample_index,
+                            turn,
+                        })
+                    }));
+                }
+            },
         );
         match producer.join() {
             Ok(Err(e)) => gen_error = Some(e),
@@ -368,4 +474,10 @@ pub fn run<S: Sandbox + 'static>(
         reporter,
         write_error.or(gen_error),
     )
+}
+
+fn work_problem(w: &Work) -> usize {
+    match w {
+        Work::First { problem, .. } | Work::Repair { problem, .. } => *problem,
+    }
 }

@@ -304,6 +304,7 @@ fn run_options(problems: &Path, out: &Path, n: usize) -> RunOptions {
         workers: 2,
         reuse: Reuse::none(),
         shard: None,
+        repair: 0,
         references: ReferenceSettings::default(),
     }
 }
@@ -317,6 +318,7 @@ impl Reporter for Collect {
         let kind = match e {
             Event::GenerationStarted { .. } => "generation_started",
             Event::Generated { .. } => "generated",
+            Event::ModelReasons { .. } => "reasons",
             Event::Started { .. } => "started",
             Event::SampleFinished(_) => "sample",
             Event::ReferencesStarted { .. } => "references_started",
@@ -432,4 +434,142 @@ fn a_panicking_generator_is_an_internal_error_with_its_message() {
     assert!(e.to_string().contains("scripted generator panic"), "{e}");
     use crate::errors::Classify;
     assert_eq!(e.status(), crate::exit_codes::ExitStatus::Failure);
+}
+
+/// Turn 0: T/0–T/2 fail, T/3–T/5 pass. Turn 1 fixes T/0, turn 2 fixes T/1; T/2 never.
+fn repairing(task: &str, _seed: u64, turn: usize) -> Result<String, String> {
+    let i: usize = task.trim_start_matches("T/").parse().unwrap();
+    let pass = i >= 3 || (i == 0 && turn >= 1) || (i == 1 && turn >= 2);
+    let word = if pass { "PASS" } else { "FAIL" };
+    Ok(format!("    return '{word}'  # s{i}.t{turn}\n"))
+}
+
+fn turns_of(out: &Path) -> Vec<(String, usize, Outcome)> {
+    let mut v: Vec<_> = records(out)
+        .into_iter()
+        .map(|r| (r.task_id, r.turn, r.execution.outcome))
+        .collect();
+    v.sort_by(|a, b| (a.0.as_str(), a.1).cmp(&(b.0.as_str(), b.1)));
+    v
+}
+
+#[test]
+fn repair_turns_feed_back_the_verdict_and_score_each_turn() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = problems(dir.path(), 6, &[]);
+    let mut opts = run_options(&p, &dir.path().join("run"), 1);
+    opts.repair = 2;
+    let sandbox = Arc::new(FakeSandbox::default());
+    let (o, model) = generate(&opts, FakeGenerator::with_turns("m", repairing), &sandbox);
+    let o = o.unwrap();
+    use Outcome::{Passed, WrongAnswer};
+    let t = |i: usize, turn, o| (format!("T/{i}"), turn, o);
+    assert_eq!(
+        turns_of(&opts.out),
+        [
+            t(0, 0, WrongAnswer),
+            t(0, 1, Passed),
+            t(1, 0, WrongAnswer),
+            t(1, 1, WrongAnswer),
+            t(1, 2, Passed),
+            t(2, 0, WrongAnswer),
+            t(2, 1, WrongAnswer),
+            t(2, 2, WrongAnswer),
+            t(3, 0, Passed),
+            t(4, 0, Passed),
+            t(5, 0, Passed),
+        ]
+    );
+    assert_eq!(model.calls.load(Ordering::SeqCst), 6 + 3 + 2);
+    // Completion style: the last attempt and its verdict as comments before the prompt.
+    let prompts = model.repair_prompts.lock().unwrap();
+    let first = prompts.iter().find(|p| p.contains("s0.t0")).unwrap();
+    assert!(
+        first.starts_with(
+            "# A previous attempt failed.\n# Your solution failed a test.\n# AssertionError\n"
+        ),
+        "{first}"
+    );
+    assert!(first.ends_with("def f0():\n"), "{first}");
+    // The main scores are the first answers'; the repair scores count every turn.
+    assert!(o.summary.complete);
+    assert_eq!(o.summary.samples_executed, 6);
+    assert_eq!(o.summary.overall.pass_at_k["pass@1"], 0.5);
+    let r = o.summary.overall.repair.as_ref().unwrap();
+    assert_eq!(r.pass_at_1, vec![0.5, 4.0 / 6.0, 5.0 / 6.0]);
+    assert_eq!((r.failures, r.fixed), (3, 2));
+    let samples = std::fs::read_to_string(opts.out.join("samples.jsonl")).unwrap();
+    assert_eq!(samples.matches("\"turn\":2").count(), 2);
+    // At turn 2 every episode stands at its last verdict.
+    let at2 = crate::grade::summary::summarize_where(&opts.out, 6, 2, |_| true).unwrap();
+    assert_eq!(at2.overall.pass_at_k["pass@1"], 5.0 / 6.0);
+}
+
+#[test]
+fn a_repair_episode_resumes_mid_way_and_a_failed_repair_generation_is_that_turns_fault() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = problems(dir.path(), 6, &[]);
+    let mut opts = run_options(&p, &dir.path().join("run"), 1);
+    opts.repair = 2;
+    let sandbox = Arc::new(FakeSandbox::default());
+    generate(&opts, FakeGenerator::with_turns("m", repairing), &sandbox)
+        .0
+        .unwrap();
+    let full = turns_of(&opts.out);
+    // A crash after turn 1 was generated, before it executed.
+    let keep = |file: &str, max_turn: usize| {
+        let path = opts.out.join(file);
+        let text = std::fs::read_to_string(&path).unwrap();
+        let kept: String = text
+            .lines()
+            .filter(|l| {
+                let v: serde_json::Value = serde_json::from_str(l).unwrap();
+                v["turn"].as_u64().unwrap_or(0) as usize <= max_turn
+            })
+            .map(|l| format!("{l}\n"))
+            .collect();
+        std::fs::write(path, kept).unwrap();
+    };
+    keep("samples.jsonl", 1);
+    keep("results.jsonl", 0);
+    let sandbox = Arc::new(FakeSandbox::default());
+    let (o, model) = generate(&opts, FakeGenerator::with_turns("m", repairing), &sandbox);
+    o.unwrap();
+    assert_eq!(turns_of(&opts.out), full);
+    assert_eq!(
+        model.calls.load(Ordering::SeqCst),
+        2,
+        "only turn 2 is generated"
+    );
+    assert_eq!(
+        sandbox.runs_tagged("s"),
+        3 + 2,
+        "turn 1 executed, then turn 2"
+    );
+
+    // A repair turn that cannot be generated: that turn is a generation error, the first
+    // answer keeps its verdict, the episode ends, the run is incomplete.
+    let out = dir.path().join("faulty");
+    opts.out = out.clone();
+    let flaky = |task: &str, seed, turn| match (task, turn) {
+        ("T/2", 1) => Err("the server closed the connection".into()),
+        _ => repairing(task, seed, turn),
+    };
+    let sandbox = Arc::new(FakeSandbox::default());
+    let (o, _) = generate(&opts, FakeGenerator::with_turns("m", flaky), &sandbox);
+    let o = o.unwrap();
+    let t2: Vec<_> = turns_of(&out)
+        .into_iter()
+        .filter(|(t, ..)| t == "T/2")
+        .collect();
+    assert_eq!(
+        t2,
+        [
+            ("T/2".into(), 0, Outcome::WrongAnswer),
+            ("T/2".into(), 1, Outcome::GenerationError)
+        ]
+    );
+    assert!(!o.summary.complete);
+    assert_eq!(o.summary.overall.pass_at_k["pass@1"], 0.5);
+    assert_eq!(o.summary.overall.repair.as_ref().unwrap().harness_faults, 1);
 }

@@ -219,3 +219,44 @@ fn replaying_a_runs_samples_gives_its_verdicts() {
         strip(by_key(&dir.path().join("results.jsonl"), "outcome"))
     );
 }
+
+/// Budget forcing in the decoder: a prompt that leaves the model inside `<think>` gets
+/// the block closed after the budget's tokens, and generation goes on past the close.
+#[test]
+fn a_reasoning_budget_closes_an_open_think_block_in_the_decoder() {
+    use passk::generate::models::{Config, ModelEntry, open};
+    use passk::generate::{PromptText, Request, Sampling};
+    let _turn = crate::common::one_model_at_a_time();
+    let defaults = ModelEntry {
+        threads: Some(2),
+        reasoning_budget: Some(8),
+        ..ModelEntry::default()
+    };
+    let paths = passk::setup::Paths::from_env();
+    let g = open("qwen2.5-coder-0.5b", &Config::default(), &defaults, &paths).unwrap();
+    assert_eq!(g.info().reasoning_budget, Some(8));
+    let req = Request {
+        task_id: "budget".into(),
+        language: passk::lang::Language::Python,
+        turn: 0,
+        prompt: PromptText::Text("# What is 17 * 23? Think step by step.\n<think>\n".into()),
+        n: 1,
+        seeds: vec![1],
+        stop: vec![],
+        halt: vec![],
+        sampling: Sampling {
+            max_tokens: 40,
+            ..Sampling::default()
+        },
+    };
+    let text = g.generate(&req).remove(0).unwrap().text;
+    let (thought, after) = text
+        .split_once("\n</think>\n\n")
+        .unwrap_or_else(|| panic!("no forced close in {text:?}"));
+    let thought_tokens = g.count_tokens(thought).unwrap();
+    assert!(
+        (6..=10).contains(&thought_tokens),
+        "{thought_tokens} tokens before the close: {thought:?}"
+    );
+    assert!(!after.is_empty(), "generation continues after the close");
+}

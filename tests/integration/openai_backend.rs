@@ -3,14 +3,14 @@
 //! slow replies, refused connections). Failed samples must become `generation_error` — a
 //! harness fault that makes the run incomplete — never a crash, never a model failure.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::io::{BufRead, BufReader, Read};
+use std::net::TcpListener;
 use std::path::Path;
 use std::process::{Child, Output, Stdio};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
+use crate::common::server::{fake_server, http, sse};
 use crate::common::{jsonl as lines, output_text as text};
 
 const HARNESS_FAULT: i32 = 4;
@@ -34,67 +34,8 @@ fn run(model: &str, out: &Path, extra: &[&str]) -> Output {
         .expect("run passk")
 }
 
-/// A server that answers every request with `reply(request_number)`, counting requests.
-fn fake_server(
-    reply: impl Fn(usize) -> Option<String> + Send + Sync + 'static,
-) -> (String, Arc<AtomicUsize>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
-    let count = Arc::new(AtomicUsize::new(0));
-    let c = count.clone();
-    let reply = Arc::new(reply);
-    std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            let n = c.fetch_add(1, Ordering::SeqCst);
-            let reply = reply.clone();
-            std::thread::spawn(move || answer(stream, reply(n)));
-        }
-    });
-    (format!("http://{addr}/v1"), count)
-}
-
-fn answer(mut stream: TcpStream, response: Option<String>) {
-    let mut reader = BufReader::new(stream.try_clone().unwrap());
-    let mut length = 0;
-    loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line).unwrap_or(0) == 0 {
-            return;
-        }
-        if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
-            length = v.trim().parse().unwrap_or(0);
-        }
-        if line == "\r\n" {
-            break;
-        }
-    }
-    let mut body = vec![0; length];
-    let _ = reader.read_exact(&mut body);
-    match response {
-        Some(r) => {
-            let _ = stream.write_all(r.as_bytes());
-        }
-        // Hang: the client's timeout has to end it.
-        None => std::thread::sleep(Duration::from_secs(30)),
-    }
-}
-
-fn http(status: &str, content_type: &str, body: &str) -> String {
-    format!(
-        "HTTP/1.1 {status}\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-        body.len()
-    )
-}
-
 fn sse_ok() -> String {
-    let chunk = serde_json::json!({"choices": [{"index": 0, "delta": {"content": "```python\ndef f():\n    return 1\n```"}, "finish_reason": "stop"}]});
-    let usage =
-        serde_json::json!({"choices": [], "usage": {"prompt_tokens": 40, "completion_tokens": 12}});
-    http(
-        "200 OK",
-        "text/event-stream",
-        &format!("data: {chunk}\n\ndata: {usage}\n\ndata: [DONE]\n\n"),
-    )
+    sse("```python\ndef f():\n    return 1\n```", 40, 12)
 }
 
 fn outcomes(out: &Path) -> Vec<String> {

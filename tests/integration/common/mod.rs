@@ -4,6 +4,7 @@
 
 #![allow(dead_code)]
 
+pub mod server;
 pub mod tricks;
 
 use std::sync::{Arc, OnceLock};
