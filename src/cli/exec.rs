@@ -36,6 +36,10 @@ pub struct ExecArgs {
     /// Job's JOB_COMPLETION_INDEX); join the shards' directories with `passk merge`.
     #[arg(long, value_name = "INDEX/COUNT")]
     pub shard: Option<crate::rundir::shard::Shard>,
+    /// CRUXEval files: what the samples answer (`output-prediction`: f's return value;
+    /// `input-prediction`: a call f(...) that returns the output).
+    #[arg(long, value_enum)]
+    pub task: Option<crate::problem::cruxeval::Prediction>,
     #[command(flatten)]
     pub sandbox: SandboxArgs,
 }
@@ -50,6 +54,7 @@ pub fn run(args: ExecArgs) -> anyhow::Result<ExitStatus> {
         workers: args.sandbox.workers(),
         reuse: args.reuse.reuse(),
         shard: args.shard,
+        task: args.task,
         references: args.references.settings(),
     };
     let progress = Progress::new(args.json);

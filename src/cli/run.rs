@@ -65,6 +65,11 @@ pub struct RunArgs {
     /// Seed of sample 0 of every problem; sample i uses seed + i.
     #[arg(long, default_value_t = 1234)]
     pub seed: u64,
+    /// CRUXEval files: `output-prediction` (the default: the model says what f returns for
+    /// the input) or `input-prediction` (it gives a call f(...) that returns the output).
+    /// Graded as CRUXEval does, by running `assert output == answer` in the sandbox.
+    #[arg(long, value_enum)]
+    pub task: Option<crate::problem::cruxeval::Prediction>,
     /// Self-repair: after a failed answer the model is told what failed (the outcome, the
     /// failing test with expected vs actual where known, compiler errors, the first lines
     /// of stderr) and tries again, up to K more times. Chat models continue the chat;
@@ -199,6 +204,7 @@ pub fn run_cmd(args: RunArgs) -> anyhow::Result<ExitStatus> {
         reuse: args.reuse.reuse(),
         shard: args.shard,
         repair: args.repair,
+        task: args.task,
         references: args.references.settings(),
     };
     let progress = Progress::new(args.json);

@@ -8,13 +8,15 @@ use clap::Args;
 use super::SandboxArgs;
 use crate::exit_codes::ExitStatus;
 use crate::problem::ProblemSet;
+use crate::problem::cruxeval::Prediction;
 use crate::runner::Cancel;
 use crate::selfcheck::{SetReport, check_set, job_count};
 
 #[derive(Args)]
 pub struct SelfcheckArgs {
-    /// A datasets folder holding humaneval/HumanEval.jsonl.gz, mbpp/mbpp.jsonl.gz and
-    /// mbpp/sanitized-mbpp.json.gz (any that exist are checked).
+    /// A datasets folder holding humaneval/HumanEval.jsonl.gz, mbpp/mbpp.jsonl.gz,
+    /// mbpp/sanitized-mbpp.json.gz and cruxeval/cruxeval.jsonl (or cruxeval-first100.jsonl;
+    /// checked as output and input prediction) — any that exist are checked.
     #[arg(long)]
     pub datasets: Option<PathBuf>,
     /// A HumanEval problems file to check.
@@ -31,6 +33,9 @@ pub struct SelfcheckArgs {
     /// in every language passk renders.
     #[arg(long, value_parser = super::parse_suite)]
     pub suite: Vec<PathBuf>,
+    /// A CRUXEval file to check (as output and input prediction).
+    #[arg(long)]
+    pub cruxeval: Vec<PathBuf>,
     /// A MultiPL-E folder (humaneval-<lang>-reworded.jsonl.gz files): hand-written correct
     /// and known-bad completions are checked in every language that can run here
     /// [default with --datasets: DIR/multipl-e]
@@ -52,11 +57,14 @@ pub fn run(args: SelfcheckArgs) -> anyhow::Result<ExitStatus> {
     files.extend(args.mbpp.iter().cloned());
     files.extend(args.mbpp_sanitized.iter().cloned());
     files.extend(args.suite.iter().cloned());
+    files.extend(args.cruxeval.iter().cloned());
     if let Some(dir) = &args.datasets {
         for rel in [
             "humaneval/HumanEval.jsonl.gz",
             "mbpp/mbpp.jsonl.gz",
             "mbpp/sanitized-mbpp.json.gz",
+            "cruxeval/cruxeval.jsonl",
+            "cruxeval/cruxeval-first100.jsonl",
         ] {
             let p = dir.join(rel);
             if p.is_file() {
@@ -86,13 +94,27 @@ pub fn run(args: SelfcheckArgs) -> anyhow::Result<ExitStatus> {
     let limits = args.sandbox.limits();
     let cancel = Cancel::default();
     let mut reports: Vec<SetReport> = Vec::new();
+    let mut sets = Vec::new();
     for file in &files {
         let set = ProblemSet::load(file)?;
-        let name = format!("{} ({})", file.display(), set.format);
-        let bar = super::progress::bar(job_count(&set) as u64, args.json, &name);
+        // A comprehension file is checked as both of its tasks.
+        if set.task().is_some() {
+            let input = ProblemSet::load_for(file, Some(Prediction::InputPrediction))?;
+            sets.push((file, set, Some(Prediction::OutputPrediction)));
+            sets.push((file, input, Some(Prediction::InputPrediction)));
+        } else {
+            sets.push((file, set, None));
+        }
+    }
+    for (file, set, task) in &sets {
+        let name = match task {
+            Some(t) => format!("{} ({}, {})", file.display(), set.format, t.as_str()),
+            None => format!("{} ({})", file.display(), set.format),
+        };
+        let bar = super::progress::bar(job_count(set) as u64, args.json, &name);
         let report = check_set(
             &name,
-            &set,
+            set,
             sandbox.clone(),
             &limits,
             args.sandbox.workers(),

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::extract::{self, Extraction};
 use super::{Message, PromptText};
 use crate::lang::Language;
-use crate::problem::{Assembly, Code, Problem};
+use crate::problem::{Assembly, Code, Problem, cruxeval};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "snake_case")]
@@ -67,6 +67,14 @@ fn stops(problem: &Problem) -> Stops {
             closer: "",
         };
     }
+    // A prediction completes one line of an assertion.
+    if let Assembly::Cruxeval(_) = &problem.assembly {
+        return Stops {
+            stop: vec!["\n".into()],
+            halt: vec![],
+            closer: "",
+        };
+    }
     // A full program has no natural end a stop string could mark but a closing fence.
     if let Assembly::Io { .. } = &problem.assembly {
         return Stops {
@@ -114,9 +122,59 @@ fn task_comment(language: Language, text: &str) -> String {
     crate::problem::render::comment_lines(text.trim(), mark)
 }
 
+/// The prompt of a comprehension problem: completion models continue the assertion, chat
+/// models are asked for the answer between `[ANSWER]` tags.
+fn prediction_prompt(record: &cruxeval::Record, style: Style) -> PromptText {
+    use cruxeval::Prediction::*;
+    match (style, record.task) {
+        (Style::Completion, OutputPrediction) => {
+            PromptText::Text(format!("{}\nassert f({}) == ", record.code, record.input))
+        }
+        (Style::Completion, InputPrediction) => {
+            PromptText::Text(format!("{}\nassert {} == f(", record.code, record.output))
+        }
+        (Style::Instruct, task) => {
+            let ask = match task {
+                OutputPrediction => {
+                    "Replace ?? with the value the function returns for this input, written as \
+                     a Python literal (no function calls, nothing left to compute)"
+                }
+                InputPrediction => {
+                    "Replace ?? with arguments for which the function returns this output, and \
+                     answer with the whole call f(...)"
+                }
+            };
+            PromptText::Chat(vec![
+                Message {
+                    role: "system".into(),
+                    content: "You are an expert Python programmer.".into(),
+                },
+                Message {
+                    role: "user".into(),
+                    content: format!(
+                        "{ask}. Put only the answer between [ANSWER] and [/ANSWER].\n\n\
+                         ```python\n{}\n```",
+                        record.shown()
+                    ),
+                },
+            ])
+        }
+    }
+}
+
 /// The prompt for `problem` in `style`.
 pub fn prepare(problem: &Problem, style: Style) -> Prepared {
     let language = problem.language;
+    if let Assembly::Cruxeval(record) = &problem.assembly {
+        return Prepared {
+            prompt: prediction_prompt(record, style),
+            stop: match style {
+                Style::Completion => stops(problem).stop,
+                Style::Instruct => vec![],
+            },
+            halt: vec![],
+        };
+    }
     let Stops { stop, halt, .. } = stops(problem);
     let prompt_is_code = !matches!(
         problem.assembly,
@@ -248,6 +306,30 @@ pub struct Coded {
 pub fn code_from(problem: &Problem, style: Style, text: &str) -> Coded {
     let (answer, reasoning) = extract::split_reasoning(text);
     let language = problem.language;
+    if let Assembly::Cruxeval(record) = &problem.assembly {
+        // A completion continued the assertion; what it wrote is the answer (an input
+        // prediction's call was opened by the prompt).
+        let answer = match (style, record.task) {
+            (Style::Completion, cruxeval::Prediction::InputPrediction) => {
+                format!("f({}", extract::cut(&answer, &[("\n".into(), 0)]))
+            }
+            (Style::Completion, _) => extract::cut(&answer, &[("\n".into(), 0)]),
+            (Style::Instruct, _) => answer,
+        };
+        let found = cruxeval::answer_from(&answer, record.task);
+        let extraction = match (&found, style) {
+            (None, _) => Extraction::NoCode,
+            (Some(_), Style::Completion) => Extraction::Completion,
+            (Some(_), Style::Instruct) if answer.contains("```") => Extraction::Fenced,
+            (Some(_), Style::Instruct) => Extraction::Unfenced,
+        };
+        return Coded {
+            code: found.map(Code::Solution),
+            extraction,
+            merge: None,
+            reasoning,
+        };
+    }
     let mut merged = None;
     let (code, extraction) = match style {
         Style::Completion => {

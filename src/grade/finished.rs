@@ -62,6 +62,9 @@ pub fn incomparable(a: &RunDir, b: &RunDir) -> Vec<String> {
             &b.manifest.problems_sha256[..12]
         ));
     }
+    if a.manifest.task != b.manifest.task {
+        why.push("they answer different tasks (--task)".into());
+    }
     if a.manifest.limits != b.manifest.limits
         || a.manifest.deterministic != b.manifest.deterministic
     {

@@ -39,6 +39,7 @@ pub struct Format {
 /// records are also HumanEval-shaped, so it comes first).
 pub const ALL: &[&Format] = &[
     &super::native::FORMAT,
+    &super::cruxeval::FORMAT,
     &super::mbpp::SANITIZED,
     &super::humaneval_x::FORMAT,
     &super::humaneval::FORMAT,

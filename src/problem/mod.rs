@@ -1,6 +1,7 @@
 //! Problems: the model passk scores against, and the importers that read benchmark files
 //! (HumanEval JSONL, MBPP full JSONL and sanitized JSON) into it.
 
+pub mod cruxeval;
 pub mod defects;
 pub mod formats;
 pub mod humaneval;
@@ -57,6 +58,8 @@ pub enum Assembly {
         tests: String,
         stop_tokens: Vec<String>,
     },
+    /// `code + "\nassert " + output + " == " + answer` (CRUXEval, see [`cruxeval`]).
+    Cruxeval(std::sync::Arc<cruxeval::Record>),
 }
 
 /// What the host checks after a run of one of passk's own problems.
@@ -73,6 +76,8 @@ pub enum Expect {
 pub struct Assembled {
     pub program: Program,
     pub expect: Option<std::sync::Arc<Expect>>,
+    /// Why the benchmark rejects the sample without running it (a model failure).
+    pub rejected: Option<String>,
 }
 
 /// A program no host check follows (its own tests decide).
@@ -81,6 +86,7 @@ impl From<Program> for Assembled {
         Assembled {
             program,
             expect: None,
+            rejected: None,
         }
     }
 }
@@ -133,6 +139,7 @@ impl Problem {
                 format!("{}{}", self.prompt, multipl_e::truncate(c, stop_tokens))
             }
             (Code::Completion(c), Assembly::Mbpp { .. } | Assembly::Io { .. }) => c.clone(),
+            (Code::Completion(c), Assembly::Cruxeval(_)) => c.trim().to_string(),
             (Code::Solution(s), _) => s.clone(),
         }
     }
@@ -216,6 +223,7 @@ impl Problem {
                 return Assembled {
                     program,
                     expect: Some(std::sync::Arc::new(Expect::Returns(expect))),
+                    rejected: None,
                 };
             }
             Assembly::Io { check, inputs } => {
@@ -232,6 +240,28 @@ impl Problem {
                 return Assembled {
                     program,
                     expect: Some(check.clone()),
+                    rejected: None,
+                };
+            }
+            Assembly::Cruxeval(record) => {
+                let (source, at) = record.program(&solution);
+                let program = Program {
+                    language: self.language,
+                    source,
+                    guard: Some(Guard {
+                        tests_at: at,
+                        entry_point: "f".into(),
+                    }),
+                    fail_on_stderr: false,
+                    variant: Some("cruxeval"),
+                    judged_on_host: false,
+                    inputs: None,
+                    tests_at: Some(at),
+                };
+                return Assembled {
+                    program,
+                    expect: None,
+                    rejected: record.rejects(&solution),
                 };
             }
         };
@@ -252,6 +282,7 @@ impl Problem {
         Assembled {
             program,
             expect: None,
+            rejected: None,
         }
     }
 
@@ -261,9 +292,10 @@ impl Problem {
             Assembly::HumanEval { .. }
             | Assembly::MultiplE { .. }
             | Assembly::HumanEvalX { .. } => Code::Completion(r),
-            Assembly::Mbpp { .. } | Assembly::Native { .. } | Assembly::Io { .. } => {
-                Code::Solution(r)
-            }
+            Assembly::Mbpp { .. }
+            | Assembly::Native { .. }
+            | Assembly::Io { .. }
+            | Assembly::Cruxeval(_) => Code::Solution(r),
         })
     }
 }
@@ -360,6 +392,42 @@ impl ProblemSet {
         };
         let problems = (format.load)(path)?;
         Ok(ProblemSet::new(problems, format.name, sha256))
+    }
+
+    /// The set loaded from `path`, asking for `task` where one is given (`--task`): a
+    /// CRUXEval file's problems become output or input predictions.
+    pub fn load_for(
+        path: &Path,
+        task: Option<cruxeval::Prediction>,
+    ) -> Result<ProblemSet, InputError> {
+        let set = ProblemSet::load(path)?;
+        let Some(task) = task else {
+            return Ok(set);
+        };
+        let problems: Option<Vec<Problem>> = set
+            .problems
+            .iter()
+            .map(|p| cruxeval::with_task(p, task))
+            .collect();
+        match problems {
+            Some(problems) => Ok(ProblemSet::new(problems, &set.format, set.sha256)),
+            None => Err(InputError::Format {
+                path: path.to_path_buf(),
+                message: format!(
+                    "--task {} needs a CRUXEval file (id, code, input, output); this is {}",
+                    task.as_str(),
+                    set.format
+                ),
+            }),
+        }
+    }
+
+    /// The comprehension task the set asks for, if it is one.
+    pub fn task(&self) -> Option<cruxeval::Prediction> {
+        self.problems.first().and_then(|p| match &p.assembly {
+            Assembly::Cruxeval(r) => Some(r.task),
+            _ => None,
+        })
     }
 }
 

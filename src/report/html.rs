@@ -499,6 +499,7 @@ mod tests {
             b.add(&r);
         }
         let manifest = ExecManifest {
+            task: None,
             kind: "exec".into(),
             passk_version: "0".into(),
             problems: "p&q.jsonl".into(),

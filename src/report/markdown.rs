@@ -306,6 +306,7 @@ mod tests {
         let mut b = SummaryBuilder::default();
         recs.iter().for_each(|r| b.add(r));
         let manifest = ExecManifest {
+            task: None,
             kind: "exec".into(),
             passk_version: "0".into(),
             problems: "p.jsonl".into(),

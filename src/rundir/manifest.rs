@@ -25,6 +25,9 @@ pub struct ExecManifest {
     pub samples_sha256: String,
     pub limits: Limits,
     pub deterministic: bool,
+    /// A comprehension task (`--task`; CRUXEval files): what the samples answer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub task: Option<crate::problem::cruxeval::Prediction>,
     /// The shard this directory holds, if the run was split (`passk merge` joins shards).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shard: Option<Shard>,
@@ -107,6 +110,9 @@ pub fn check_resume(out: &Path, manifest: &ExecManifest) -> Result<(), RunError>
     }
     if old.shard != manifest.shard {
         return differs("--shard");
+    }
+    if old.task != manifest.task {
+        return differs("--task");
     }
     match (&old.generation, &manifest.generation) {
         (None, None) => Ok(()),

@@ -31,6 +31,8 @@ pub struct ExecOptions {
     pub reuse: super::Reuse,
     /// Only this shard's problems.
     pub shard: Option<Shard>,
+    /// A comprehension task for a CRUXEval file (`--task`; default: output prediction).
+    pub task: Option<crate::problem::cruxeval::Prediction>,
     /// The reference check before scoring ([`super::references`]).
     pub references: ReferenceSettings,
 }
@@ -110,6 +112,7 @@ fn manifest_for(
         samples_sha256,
         limits: opts.limits.clone(),
         deterministic,
+        task: problems.task(),
         shard: opts.shard,
         generation: None,
     })
@@ -121,7 +124,7 @@ pub fn run_exec<S: Sandbox + 'static>(
     cancel: &Cancel,
     reporter: &dyn Reporter,
 ) -> Result<ExecOutcome, RunError> {
-    let problems = ProblemSet::load(&opts.problems)?;
+    let problems = ProblemSet::load_for(&opts.problems, opts.task)?;
     let selected = validate(&opts.samples, &problems, opts.shard)?;
     std::fs::create_dir_all(&opts.out).map_err(|e| RunError::Io {
         path: opts.out.clone(),

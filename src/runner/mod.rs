@@ -52,6 +52,10 @@ impl Job {
         limits: Limits,
     ) -> Job {
         let assembled = assembled.into();
+        // A sample the benchmark rejects unread is its model's failure, decided here.
+        let verdict = assembled
+            .rejected
+            .map(|why| Execution::verdict(Outcome::WrongAnswer, why));
         Job {
             task_id: task_id.into(),
             model: None,
@@ -60,7 +64,7 @@ impl Job {
             program: assembled.program,
             expect: assembled.expect,
             limits,
-            verdict: None,
+            verdict,
             generation: None,
         }
     }

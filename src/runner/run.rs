@@ -39,6 +39,8 @@ pub struct RunOptions {
     pub workers: usize,
     pub reuse: super::Reuse,
     pub shard: Option<Shard>,
+    /// A comprehension task for a CRUXEval file (`--task`; default: output prediction).
+    pub task: Option<crate::problem::cruxeval::Prediction>,
     /// Repair turns after a failed first answer (`--repair K`; 0: single-shot).
     pub repair: usize,
     /// The reference check before generation ([`super::references`]): excluded problems
@@ -222,7 +224,7 @@ pub fn run<S: Sandbox + 'static>(
     cancel: &Cancel,
     reporter: &dyn Reporter,
 ) -> Result<ExecOutcome, RunError> {
-    let set = ProblemSet::load(&opts.problems)?;
+    let set = ProblemSet::load_for(&opts.problems, opts.task)?;
     let mut problems = select(&set, opts);
     if problems.is_empty() {
         return Err(RunError::NothingSelected(format!(
@@ -252,6 +254,7 @@ pub fn run<S: Sandbox + 'static>(
         samples_sha256: String::new(),
         limits: opts.limits.clone(),
         deterministic: sandbox.deterministic(),
+        task: set.task(),
         shard: opts.shard,
         generation: Some(GenerationManifest {
             models: generators.iter().map(|g| g.info().clone()).collect(),

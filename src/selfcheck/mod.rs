@@ -99,6 +99,9 @@ fn bad_code(problem: &Problem, v: Variant) -> Option<Code> {
             .flatten()
             .map(|r| Code::Completion(r.stub(native)));
     }
+    if let Assembly::Cruxeval(record) = &problem.assembly {
+        return Some(Code::Solution(cruxeval_bad_answer(record, v)));
+    }
     match problem.assembly {
         // A full program that reads nothing and prints nothing.
         Assembly::Io { .. } => (v == Variant::EmptyBody)
@@ -115,7 +118,40 @@ fn bad_code(problem: &Problem, v: Variant) -> Option<Code> {
             )))
         }
         // Bad code for other languages is written per language (see `langcheck`).
-        Assembly::MultiplE { .. } | Assembly::HumanEvalX { .. } | Assembly::Native { .. } => None,
+        Assembly::MultiplE { .. }
+        | Assembly::HumanEvalX { .. }
+        | Assembly::Native { .. }
+        | Assembly::Cruxeval(_) => None,
+    }
+}
+
+/// A wrong CRUXEval answer of each bad kind: a value no output is, the answer CRUXEval
+/// rejects unread (output: `f(input)` itself; input: a bare value), one that raises, one
+/// that never ends, one that exits before the assertion completes.
+fn cruxeval_bad_answer(record: &crate::problem::cruxeval::Record, v: Variant) -> String {
+    use crate::problem::cruxeval::Prediction;
+    let input = record.task == Prediction::InputPrediction;
+    // An input prediction must call f to be run at all: the bad part goes in its argument.
+    let call = |bad: &str| {
+        if input {
+            format!("f({bad})")
+        } else {
+            bad.to_string()
+        }
+    };
+    match v {
+        // A value no output is (many calls are right input predictions: the comment only
+        // names the call CRUXEval looks for).
+        Variant::EmptyBody | Variant::WrongAnswer if input => {
+            "'passk-selfcheck-wrong'  # f(".into()
+        }
+        Variant::EmptyBody | Variant::WrongAnswer => "'passk-selfcheck-wrong'".into(),
+        Variant::ReturnNone if input => record.output.clone(),
+        Variant::ReturnNone => format!("f({})", record.input),
+        Variant::Raises | Variant::RuntimeError => call("1 // 0"),
+        Variant::InfiniteLoop => call("[0 for _ in iter(int, 1)]"),
+        Variant::ExitZero => call("__import__('sys').exit(0)"),
+        Variant::Reference | Variant::SyntaxError => record.truth(),
     }
 }
 

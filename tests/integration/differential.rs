@@ -10,6 +10,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use passk::lang::Language;
+use passk::problem::cruxeval::Prediction;
 use passk::problem::{Code, ProblemSet};
 use passk::sandbox::{Limits, Program, Sandbox};
 
@@ -19,8 +20,11 @@ const DATASETS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/datasets"
 /// (`toolchain_missing` there; `--sandbox auto` runs them in the process sandbox).
 const EXPECTED: &[&str] = &["CPP/22", "CPP/137", "CPP/162"];
 
-fn references(path: &Path, languages: &[Language]) -> Vec<(String, Program)> {
-    let set = ProblemSet::load(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+/// A program to run in both sandboxes: what it is, and the time its problem is allowed
+/// (MBPP's known-slow references get theirs, as in a run).
+type Check = (String, Program, Option<Duration>);
+
+fn references(set: &ProblemSet, languages: &[Language]) -> Vec<Check> {
     set.problems
         .iter()
         .filter(|p| languages.contains(&p.language))
@@ -29,12 +33,17 @@ fn references(path: &Path, languages: &[Language]) -> Vec<(String, Program)> {
             Some((
                 format!("{} {}", p.id, p.language),
                 p.program_for(&code).program,
+                p.time_limit,
             ))
         })
         .collect()
 }
 
-fn programs() -> Vec<(String, Program)> {
+fn load(path: &Path) -> ProblemSet {
+    ProblemSet::load(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn programs() -> Vec<Check> {
     let d = Path::new(DATASETS);
     let wasm = [
         Language::Python,
@@ -44,29 +53,40 @@ fn programs() -> Vec<(String, Program)> {
     ];
     let mut all = Vec::new();
     let humaneval = d.join("humaneval/HumanEval.jsonl.gz");
-    all.extend(references(&humaneval, &wasm));
-    let set = ProblemSet::load(&humaneval).unwrap();
+    let set = load(&humaneval);
+    all.extend(references(&set, &wasm));
     for p in &set.problems {
         let wrong = p
             .program_for(&Code::Completion("    return None\n".into()))
             .program;
-        all.push((format!("{} wrong", p.id), wrong));
+        all.push((format!("{} wrong", p.id), wrong, None));
     }
-    all.extend(references(&d.join("mbpp/sanitized-mbpp.json.gz"), &wasm));
+    all.extend(references(
+        &load(&d.join("mbpp/sanitized-mbpp.json.gz")),
+        &wasm,
+    ));
+    // CRUXEval's ground truth as both tasks' answers.
+    let crux = d.join("cruxeval/cruxeval-first100.jsonl");
+    for task in [Prediction::OutputPrediction, Prediction::InputPrediction] {
+        all.extend(references(
+            &ProblemSet::load_for(&crux, Some(task)).unwrap(),
+            &wasm,
+        ));
+    }
     for lang in ["python", "js", "cpp"] {
         let f = d.join(format!("humaneval-x/humaneval_{lang}.jsonl.gz"));
-        all.extend(references(&f, &wasm));
+        all.extend(references(&load(&f), &wasm));
     }
     for suite in ["problems/core", "problems/io"] {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(suite);
-        all.extend(references(&dir, &wasm));
+        all.extend(references(&load(&dir), &wasm));
     }
     for language in [Language::Python, Language::JavaScript, Language::Cpp] {
         let programs =
             passk::selfcheck::languages::reference_programs(&d.join("multipl-e"), language)
                 .unwrap();
         for (i, p) in programs.into_iter().enumerate() {
-            all.push((format!("multipl-e {language} #{i}"), p));
+            all.push((format!("multipl-e {language} #{i}"), p, None));
         }
     }
     all
@@ -85,9 +105,9 @@ fn every_reference_has_one_verdict_in_both_sandboxes() {
     let verdicts = rt.block_on(async {
         let sem = Arc::new(tokio::sync::Semaphore::new(2));
         let mut set = tokio::task::JoinSet::new();
-        for (i, (what, program)) in programs.into_iter().enumerate() {
-            let (wasm, process, sem, limits) =
-                (wasm.clone(), process.clone(), sem.clone(), limits.clone());
+        for (i, (what, program, slow)) in programs.into_iter().enumerate() {
+            let (wasm, process, sem) = (wasm.clone(), process.clone(), sem.clone());
+            let limits = limits.for_problem(slow);
             set.spawn(async move {
                 let _permit = sem.acquire().await.unwrap();
                 let w = wasm.run(&program, &limits).await;

@@ -7,6 +7,7 @@
 mod common;
 
 mod chat_answers;
+mod cruxeval;
 mod deterministic;
 mod differential;
 mod exec_cli;
