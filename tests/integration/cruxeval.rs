@@ -148,8 +148,9 @@ fn a_chat_model_is_asked_for_the_answer_and_its_tags_are_read() {
         (pass1(&s), s["overall"]["problems"].as_u64()),
         (1.0, Some(5))
     );
-    let sample = &jsonl(&out.join("samples.jsonl"))[0];
-    assert_eq!(sample["solution"], records()[0]["output"]);
+    let samples = jsonl(&out.join("samples.jsonl"));
+    let first = samples.iter().find(|s| s["task_id"] == "sample_0").unwrap();
+    assert_eq!(first["solution"], records()[0]["output"]);
 }
 
 #[test]
