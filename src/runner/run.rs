@@ -311,7 +311,7 @@ pub fn run<S: Sandbox + 'static>(
                 match episodes.next(&episode(p, name, i)) {
                     Next::Generate => missing.push(i),
                     Next::Execute(r) => {
-                        started += usize::from(r.turn > 0);
+                        started += 1;
                         pending
                             .entry(m)
                             .or_default()
