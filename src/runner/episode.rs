@@ -77,12 +77,6 @@ impl Episodes {
         turn < self.repair && !e.outcome.is_pass() && !e.outcome.is_harness_fault()
     }
 
-    /// Whether a verdict at `turn` may open another turn (the runner waits for those
-    /// verdicts before it leaves a model).
-    pub fn may_continue(&self, turn: usize) -> bool {
-        turn < self.repair
-    }
-
     pub fn next(&self, episode: &SampleKey) -> Next<'_> {
         let Some(last) = self.turns.get(episode).and_then(|t| t.last()) else {
             return Next::Generate;
@@ -95,26 +89,20 @@ impl Episodes {
     }
 
     /// The earlier attempts a repair turn's prompt shows, with their feedback.
-    pub fn attempts(&self, episode: &SampleKey) -> Vec<(&SampleRecord, String)> {
+    pub fn attempts(&self, episode: &SampleKey) -> Vec<Attempt<'_>> {
         self.turns
             .get(episode)
             .into_iter()
             .flatten()
-            .filter_map(|t| Some((&t.sample, feedback::describe(t.verdict.as_ref()?))))
+            .filter_map(|t| {
+                Some(Attempt {
+                    answer: &t.sample.raw,
+                    code: t.sample.code(),
+                    feedback: feedback::describe(t.verdict.as_ref()?),
+                })
+            })
             .collect()
     }
-}
-
-/// [`Episodes::attempts`] as the prompt builder takes them.
-pub fn as_attempts<'a>(attempts: &'a [(&'a SampleRecord, String)]) -> Vec<Attempt<'a>> {
-    attempts
-        .iter()
-        .map(|(s, feedback)| Attempt {
-            answer: &s.raw,
-            code: s.code(),
-            feedback: feedback.clone(),
-        })
-        .collect()
 }
 
 /// What a model's generation threads do next.

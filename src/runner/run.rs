@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
-use super::episode::{self, Episodes, Next, Queue, Work};
+use super::episode::{Episodes, Next, Queue, Work};
 use super::exec::{ExecOutcome, finish, record_sink};
 use super::{Cancel, Event, Job, Jobs, Reporter, execute_jobs};
 use crate::errors::RunError;
@@ -131,8 +131,7 @@ fn generate_work(
         } => {
             let key = episode(problem, &g.info().name, *sample_index);
             let episodes = episodes.lock().expect("episodes");
-            let attempts = episodes.attempts(&key);
-            let prepared = prompt::repair(problem, style, &episode::as_attempts(&attempts));
+            let prepared = prompt::repair(problem, style, &episodes.attempts(&key));
             (prepared, vec![*sample_index], *turn)
         }
     };
@@ -292,10 +291,13 @@ pub fn run<S: Sandbox + 'static>(
     for_each_line(&samples_path, "sample record", |r: SampleRecord| {
         episodes.generated(r)
     })?;
-    let (mut writer, done) = results::open(&opts.out.join(RESULTS))?;
+    // One read of the results: each turn's verdict, and how many first answers are scored.
+    let mut first_turns_done = 0;
     results::for_each(&opts.out.join(RESULTS), |r| {
+        first_turns_done += usize::from(r.turn == 0);
         episodes.executed(&r);
     })?;
+    let mut writer = Appender::open(&opts.out.join(RESULTS))?;
     let samples_writer = Mutex::new(Appender::open(&samples_path)?);
 
     // Per model: turns generated before a crash but not executed (straight to execution),
@@ -336,7 +338,6 @@ pub fn run<S: Sandbox + 'static>(
             }
         }
     }
-    let first_turns_done = done.iter().filter(|k| k.turn == 0).count();
     reporter.on(Event::Started {
         total,
         already_done: first_turns_done,
@@ -362,7 +363,7 @@ pub fn run<S: Sandbox + 'static>(
         // Counted before it is sent: a verdict that may open a turn keeps the model's
         // threads waiting for it.
         let send = |tx: &tokio::sync::mpsc::Sender<Job>, job: Job| {
-            if opts.repair > 0 && job.turn < opts.repair {
+            if job.turn < opts.repair {
                 queue.expect_verdict();
             }
             tx.blocking_send(job).is_ok()
@@ -446,7 +447,7 @@ pub fn run<S: Sandbox + 'static>(
             |r: ResultRecord| {
                 // Written before the next turn can be generated: on disk a turn's verdict
                 // always precedes the turn it opened.
-                let counted = opts.repair > 0 && r.turn < opts.repair && r.model.is_some();
+                let counted = r.model.is_some() && r.turn < opts.repair;
                 let seen = counted.then(|| r.clone());
                 sink(r);
                 if let Some(r) = seen {
