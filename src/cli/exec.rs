@@ -37,7 +37,8 @@ pub struct ExecArgs {
     #[arg(long, value_name = "INDEX/COUNT")]
     pub shard: Option<crate::rundir::shard::Shard>,
     /// CRUXEval files: what the samples answer (`output-prediction`: f's return value;
-    /// `input-prediction`: a call f(...) that returns the output).
+    /// `input-prediction`: a call f(...) that returns the output). A suite of typed
+    /// problems with `output-prediction`: each sample is a literal of its language.
     #[arg(long, value_enum)]
     pub task: Option<crate::problem::cruxeval::Prediction>,
     #[command(flatten)]

@@ -156,6 +156,27 @@ impl Reporter for Progress {
                     check.refused.len()
                 ));
             }
+            Event::ChecksStarted { set, total } => {
+                if let Some(b) = &self.bar {
+                    b.set_length(total as u64);
+                    b.set_position(0);
+                    b.set_message(set.to_string());
+                    b.reset_eta();
+                }
+            }
+            Event::CheckFinished {
+                result, variant, ..
+            } => {
+                self.fault(result, variant.name());
+                if let Some(b) = &self.bar {
+                    b.inc(1);
+                }
+            }
+            Event::SetChecked(_) => {
+                if let Some(b) = &self.bar {
+                    b.set_message("");
+                }
+            }
             Event::Interrupted => {
                 self.println("interrupted: finished samples are saved; rerun to resume".into())
             }
@@ -184,6 +205,14 @@ impl Progress {
         }
     }
 
+    /// Runs `f` (which prints) with the bars hidden.
+    pub fn suspend<R>(&self, f: impl FnOnce() -> R) -> R {
+        match &self.multi {
+            Some(m) => m.suspend(f),
+            None => f(),
+        }
+    }
+
     pub fn finish(&self) {
         if let Some(b) = &self.bar {
             b.finish_and_clear();
@@ -203,18 +232,4 @@ pub const REASONING_TOKENS: u32 = 4096;
 /// Bars show on a terminal, unless `--json`/quiet or CI asked for none.
 fn shown(quiet: bool) -> bool {
     !quiet && !super::quiet_env() && std::io::stderr().is_terminal()
-}
-
-/// A plain counting bar for work that is not a run (selfcheck, bench); hidden when quiet.
-pub fn bar(len: u64, quiet: bool, label: &str) -> ProgressBar {
-    if !shown(quiet) {
-        return ProgressBar::hidden();
-    }
-    let b = ProgressBar::new(len);
-    b.set_style(
-        ProgressStyle::with_template("{spinner} {msg} {bar:30} {pos}/{len} ({eta})")
-            .expect("valid template"),
-    );
-    b.set_message(label.to_string());
-    b
 }

@@ -68,6 +68,9 @@ pub struct RunArgs {
     /// CRUXEval files: `output-prediction` (the default: the model says what f returns for
     /// the input) or `input-prediction` (it gives a call f(...) that returns the output).
     /// Graded as CRUXEval does, by running `assert output == answer` in the sandbox.
+    /// A suite of passk's typed problems with `output-prediction`: the model sees the
+    /// reference in each language and one test's call, and writes the return value as a
+    /// literal of that language, read back and compared on the host (nothing runs).
     #[arg(long, value_enum)]
     pub task: Option<crate::problem::cruxeval::Prediction>,
     /// Self-repair: after a failed answer the model is told what failed (the outcome, the

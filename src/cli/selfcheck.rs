@@ -6,11 +6,12 @@ use std::sync::Arc;
 use clap::Args;
 
 use super::SandboxArgs;
+use super::progress::Progress;
 use crate::exit_codes::ExitStatus;
 use crate::problem::ProblemSet;
 use crate::problem::cruxeval::Prediction;
-use crate::runner::Cancel;
-use crate::selfcheck::{SetReport, check_set, job_count};
+use crate::runner::{Cancel, Event, Reporter};
+use crate::selfcheck::{SetReport, check_set};
 
 #[derive(Args)]
 pub struct SelfcheckArgs {
@@ -30,7 +31,8 @@ pub struct SelfcheckArgs {
     pub mbpp_sanitized: Vec<PathBuf>,
     /// A folder of passk's own problems (e.g. problems/core, problems/io; repeatable):
     /// references pass and stubs (for I/O problems, a program that prints nothing) fail
-    /// in every language passk renders.
+    /// in every language passk renders; its typed functions are also checked as output
+    /// prediction (each language's literal of the truth reads back right, wrong ones not).
     #[arg(long, value_parser = super::parse_suite)]
     pub suite: Vec<PathBuf>,
     /// A CRUXEval file to check (as output and input prediction).
@@ -94,6 +96,10 @@ pub fn run(args: SelfcheckArgs) -> anyhow::Result<ExitStatus> {
     let limits = args.sandbox.limits();
     let cancel = Cancel::default();
     let mut reports: Vec<SetReport> = Vec::new();
+    let reporter = Sets {
+        progress: Progress::new(args.json),
+        json: args.json,
+    };
     let mut sets = Vec::new();
     for file in &files {
         let set = ProblemSet::load(file)?;
@@ -102,6 +108,13 @@ pub fn run(args: SelfcheckArgs) -> anyhow::Result<ExitStatus> {
             let input = ProblemSet::load_for(file, Some(Prediction::InputPrediction))?;
             sets.push((file, set, Some(Prediction::OutputPrediction)));
             sets.push((file, input, Some(Prediction::InputPrediction)));
+        } else if set.format == crate::problem::native::FORMAT.name
+            && let Ok(predict) = ProblemSet::load_for(file, Some(Prediction::OutputPrediction))
+        {
+            // A suite's typed problems are also checked as output prediction in every
+            // language (the truth reads back, wrong literals do not).
+            sets.push((file, set, None));
+            sets.push((file, predict, Some(Prediction::OutputPrediction)));
         } else {
             sets.push((file, set, None));
         }
@@ -111,7 +124,6 @@ pub fn run(args: SelfcheckArgs) -> anyhow::Result<ExitStatus> {
             Some(t) => format!("{} ({}, {})", file.display(), set.format, t.as_str()),
             None => format!("{} ({})", file.display(), set.format),
         };
-        let bar = super::progress::bar(job_count(set) as u64, args.json, &name);
         let report = check_set(
             &name,
             set,
@@ -119,19 +131,14 @@ pub fn run(args: SelfcheckArgs) -> anyhow::Result<ExitStatus> {
             &limits,
             args.sandbox.workers(),
             &cancel,
-            &mut || bar.inc(1),
+            &reporter,
         );
-        bar.finish_and_clear();
-        if !args.json {
-            print!("{}", render(&report));
-        }
         reports.push(report);
         if cancel.is_cancelled() {
             return Ok(ExitStatus::Interrupted);
         }
     }
     if let Some(dir) = &multipl_e {
-        let json = args.json;
         reports.extend(crate::selfcheck::languages::check(
             dir,
             &args.langs,
@@ -139,16 +146,13 @@ pub fn run(args: SelfcheckArgs) -> anyhow::Result<ExitStatus> {
             &limits,
             args.sandbox.workers(),
             &cancel,
-            &mut |r| {
-                if !json {
-                    print!("{}", render(r));
-                }
-            },
+            &reporter,
         ));
         if cancel.is_cancelled() {
             return Ok(ExitStatus::Interrupted);
         }
     }
+    reporter.progress.finish();
     if args.json {
         println!("{}", serde_json::to_string_pretty(&reports)?);
     }
@@ -160,6 +164,24 @@ pub fn run(args: SelfcheckArgs) -> anyhow::Result<ExitStatus> {
         return Ok(ExitStatus::SelfcheckFailed);
     }
     Ok(ExitStatus::Success)
+}
+
+/// Selfcheck's reporter: the run's progress bar and harness-fault lines, and each set's
+/// report on stdout as it ends (unless `--json`, which prints them all at the end).
+struct Sets {
+    progress: Progress,
+    json: bool,
+}
+
+impl Reporter for Sets {
+    fn on(&self, event: Event<'_>) {
+        if let Event::SetChecked(report) = &event
+            && !self.json
+        {
+            self.progress.suspend(|| print!("{}", render(report)));
+        }
+        self.progress.on(event);
+    }
 }
 
 pub fn render(r: &SetReport) -> String {

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::extract::{self, Extraction};
 use super::{Message, PromptText};
 use crate::lang::Language;
-use crate::problem::{Assembly, Code, Problem, cruxeval};
+use crate::problem::{Assembly, Code, Problem, cruxeval, predict};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "snake_case")]
@@ -68,7 +68,7 @@ fn stops(problem: &Problem) -> Stops {
         };
     }
     // A prediction completes one line of an assertion.
-    if let Assembly::Cruxeval(_) = &problem.assembly {
+    if let Assembly::Cruxeval(_) | Assembly::Predict(_) = &problem.assembly {
         return Stops {
             stop: vec!["\n".into()],
             halt: vec![],
@@ -110,16 +110,52 @@ fn tag(language: Language) -> &'static str {
     }
 }
 
-/// A task text as line comments in `language`.
-fn task_comment(language: Language, text: &str) -> String {
+/// How `language` starts a line comment.
+fn comment_mark(language: Language) -> &'static str {
     use Language::*;
-    let mark = match language {
+    match language {
         Python | Ruby | Perl | R | Julia | Elixir | Shell => "# ",
         Lua | Haskell => "-- ",
         Racket => ";; ",
         _ => "// ",
-    };
-    crate::problem::render::comment_lines(text.trim(), mark)
+    }
+}
+
+/// A task text as line comments in `language`.
+fn task_comment(language: Language, text: &str) -> String {
+    crate::problem::render::comment_lines(text.trim(), comment_mark(language))
+}
+
+/// The prompt of a typed problem's output prediction: completion models continue a
+/// `// CALL` / `// => ` comment after the function; chat models are asked for the literal
+/// between `[ANSWER]` tags.
+fn literal_prompt(record: &predict::Record, style: Style) -> PromptText {
+    let language = record.language;
+    let mark = comment_mark(language);
+    match style {
+        Style::Completion => PromptText::Text(format!(
+            "{}
+
+{mark}{}
+{mark}=> ",
+            record.code, record.call
+        )),
+        Style::Instruct => PromptText::Chat(vec![
+            Message {
+                role: "system".into(),
+                content: format!("You are an expert {} programmer.", language.display_name()),
+            },
+            Message {
+                role: "user".into(),
+                content: format!(
+                    "{} Put only the answer between [ANSWER] and [/ANSWER].\n\n```{}\n{}\n```",
+                    record.question(),
+                    tag(language),
+                    record.code
+                ),
+            },
+        ]),
+    }
 }
 
 /// The prompt of a comprehension problem: completion models continue the assertion, chat
@@ -165,9 +201,14 @@ fn prediction_prompt(record: &cruxeval::Record, style: Style) -> PromptText {
 /// The prompt for `problem` in `style`.
 pub fn prepare(problem: &Problem, style: Style) -> Prepared {
     let language = problem.language;
-    if let Assembly::Cruxeval(record) = &problem.assembly {
+    let prediction = match &problem.assembly {
+        Assembly::Cruxeval(record) => Some(prediction_prompt(record, style)),
+        Assembly::Predict(record) => Some(literal_prompt(record, style)),
+        _ => None,
+    };
+    if let Some(prompt) = prediction {
         return Prepared {
-            prompt: prediction_prompt(record, style),
+            prompt,
             stop: match style {
                 Style::Completion => stops(problem).stop,
                 Style::Instruct => vec![],
@@ -302,10 +343,43 @@ pub struct Coded {
     pub reasoning: Option<String>,
 }
 
+/// A prediction's answer as the sample's code.
+fn predicted(
+    found: Option<String>,
+    answer: &str,
+    style: Style,
+    reasoning: Option<String>,
+) -> Coded {
+    let extraction = match (&found, style) {
+        (None, _) => Extraction::NoCode,
+        (Some(_), Style::Completion) => Extraction::Completion,
+        (Some(_), Style::Instruct) if answer.contains("```") => Extraction::Fenced,
+        (Some(_), Style::Instruct) => Extraction::Unfenced,
+    };
+    Coded {
+        code: found.map(Code::Solution),
+        extraction,
+        merge: None,
+        reasoning,
+    }
+}
+
 /// Turns generated text into the sample's code.
 pub fn code_from(problem: &Problem, style: Style, text: &str) -> Coded {
     let (answer, reasoning) = extract::split_reasoning(text);
     let language = problem.language;
+    if let Assembly::Predict(record) = &problem.assembly {
+        let answer = match style {
+            Style::Completion => extract::cut(&answer, &[("\n".into(), 0)]),
+            Style::Instruct => answer,
+        };
+        return predicted(
+            predict::answer_from(&answer, record),
+            &answer,
+            style,
+            reasoning,
+        );
+    }
     if let Assembly::Cruxeval(record) = &problem.assembly {
         // A completion continued the assertion; what it wrote is the answer (an input
         // prediction's call was opened by the prompt).
@@ -317,18 +391,7 @@ pub fn code_from(problem: &Problem, style: Style, text: &str) -> Coded {
             (Style::Instruct, _) => answer,
         };
         let found = cruxeval::answer_from(&answer, record.task);
-        let extraction = match (&found, style) {
-            (None, _) => Extraction::NoCode,
-            (Some(_), Style::Completion) => Extraction::Completion,
-            (Some(_), Style::Instruct) if answer.contains("```") => Extraction::Fenced,
-            (Some(_), Style::Instruct) => Extraction::Unfenced,
-        };
-        return Coded {
-            code: found.map(Code::Solution),
-            extraction,
-            merge: None,
-            reasoning,
-        };
+        return predicted(found, &answer, style, reasoning);
     }
     let mut merged = None;
     let (code, extraction) = match style {

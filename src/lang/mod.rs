@@ -2,6 +2,7 @@
 //! How each one is compiled and run in the process sandbox is data, in
 //! `sandboxes/languages.toml`; per-language rendering and grammars grow here.
 
+pub mod literal;
 pub mod syntax;
 pub mod types;
 

@@ -137,16 +137,23 @@ pub fn with_task(p: &Problem, task: Prediction) -> Option<Problem> {
     ))
 }
 
-/// The answer in a model's text: between `[ANSWER]` tags, else in a fenced block, else the
-/// text itself; an echoed `assert …` is reduced to the side that answers.
-pub fn answer_from(text: &str, task: Prediction) -> Option<String> {
-    let mut t = text.trim();
+/// The part of a model's text that answers: between `[ANSWER]` tags, else in the first
+/// fenced block, else the text itself, trimmed.
+pub fn answer_text(text: &str) -> &str {
+    let t = text.trim();
     if let Some((_, rest)) = t.split_once("[ANSWER]") {
-        t = rest.split("[/ANSWER]").next().unwrap_or(rest).trim();
+        rest.split("[/ANSWER]").next().unwrap_or(rest).trim()
     } else if let Some((_, rest)) = t.split_once("```") {
         let body = rest.split_once('\n').map_or("", |(_, b)| b);
-        t = body.split("```").next().unwrap_or(body).trim();
+        body.split("```").next().unwrap_or(body).trim()
+    } else {
+        t
     }
+}
+
+/// The answer in a model's text (its [`answer_text`]); an echoed `assert …` is reduced to the side that answers.
+pub fn answer_from(text: &str, task: Prediction) -> Option<String> {
+    let mut t = answer_text(text);
     if let Some(assertion) = t.strip_prefix("assert ") {
         // `assert f(x) == y`: the output is the right side, the call the left.
         if let Some((left, right)) = assertion.split_once(" == ") {

@@ -11,6 +11,7 @@ pub mod jsonl;
 pub mod mbpp;
 pub mod multipl_e;
 pub mod native;
+pub mod predict;
 pub mod render;
 pub mod samples;
 
@@ -60,6 +61,9 @@ pub enum Assembly {
     },
     /// `code + "\nassert " + output + " == " + answer` (CRUXEval, see [`cruxeval`]).
     Cruxeval(std::sync::Arc<cruxeval::Record>),
+    /// The answer alone, read back as a literal of the language and judged on the host
+    /// (passk's typed problems as output prediction, see [`predict`]).
+    Predict(std::sync::Arc<predict::Record>),
 }
 
 /// What the host checks after a run of one of passk's own problems.
@@ -76,8 +80,9 @@ pub enum Expect {
 pub struct Assembled {
     pub program: Program,
     pub expect: Option<std::sync::Arc<Expect>>,
-    /// Why the benchmark rejects the sample without running it (a model failure).
-    pub rejected: Option<String>,
+    /// The verdict reached without running anything: the benchmark rejects the sample
+    /// unread (a model failure), or the host judges it alone (a prediction's literal).
+    pub decided: Option<crate::sandbox::Execution>,
 }
 
 /// A program no host check follows (its own tests decide).
@@ -86,7 +91,7 @@ impl From<Program> for Assembled {
         Assembled {
             program,
             expect: None,
-            rejected: None,
+            decided: None,
         }
     }
 }
@@ -139,7 +144,9 @@ impl Problem {
                 format!("{}{}", self.prompt, multipl_e::truncate(c, stop_tokens))
             }
             (Code::Completion(c), Assembly::Mbpp { .. } | Assembly::Io { .. }) => c.clone(),
-            (Code::Completion(c), Assembly::Cruxeval(_)) => c.trim().to_string(),
+            (Code::Completion(c), Assembly::Cruxeval(_) | Assembly::Predict(_)) => {
+                c.trim().to_string()
+            }
             (Code::Solution(s), _) => s.clone(),
         }
     }
@@ -223,7 +230,7 @@ impl Problem {
                 return Assembled {
                     program,
                     expect: Some(std::sync::Arc::new(Expect::Returns(expect))),
-                    rejected: None,
+                    decided: None,
                 };
             }
             Assembly::Io { check, inputs } => {
@@ -240,7 +247,7 @@ impl Problem {
                 return Assembled {
                     program,
                     expect: Some(check.clone()),
-                    rejected: None,
+                    decided: None,
                 };
             }
             Assembly::Cruxeval(record) => {
@@ -261,7 +268,29 @@ impl Problem {
                 return Assembled {
                     program,
                     expect: None,
-                    rejected: record.rejects(&solution),
+                    decided: record.rejects(&solution).map(|why| {
+                        crate::sandbox::Execution::verdict(
+                            crate::outcome::Outcome::WrongAnswer,
+                            why,
+                        )
+                    }),
+                };
+            }
+            Assembly::Predict(record) => {
+                let program = Program {
+                    language: self.language,
+                    source: solution.clone(),
+                    guard: None,
+                    fail_on_stderr: false,
+                    variant: Some(predict::VARIANT),
+                    judged_on_host: true,
+                    inputs: None,
+                    tests_at: None,
+                };
+                return Assembled {
+                    program,
+                    expect: None,
+                    decided: Some(record.judge(&solution)),
                 };
             }
         };
@@ -282,7 +311,7 @@ impl Problem {
         Assembled {
             program,
             expect: None,
-            rejected: None,
+            decided: None,
         }
     }
 
@@ -295,7 +324,8 @@ impl Problem {
             Assembly::Mbpp { .. }
             | Assembly::Native { .. }
             | Assembly::Io { .. }
-            | Assembly::Cruxeval(_) => Code::Solution(r),
+            | Assembly::Cruxeval(_)
+            | Assembly::Predict(_) => Code::Solution(r),
         })
     }
 }
@@ -395,7 +425,8 @@ impl ProblemSet {
     }
 
     /// The set loaded from `path`, asking for `task` where one is given (`--task`): a
-    /// CRUXEval file's problems become output or input predictions.
+    /// CRUXEval file's problems become output or input predictions; a suite's typed
+    /// problems become output predictions in each language with a reference.
     pub fn load_for(
         path: &Path,
         task: Option<cruxeval::Prediction>,
@@ -404,6 +435,30 @@ impl ProblemSet {
         let Some(task) = task else {
             return Ok(set);
         };
+        let refuse = |why: String| InputError::Format {
+            path: path.to_path_buf(),
+            message: format!("--task {}: {why}", task.as_str()),
+        };
+        if set.format == native::FORMAT.name {
+            if task != cruxeval::Prediction::OutputPrediction {
+                return Err(refuse(
+                    "a suite's typed problems are asked as output prediction only; input \
+                     prediction needs a CRUXEval file (id, code, input, output)"
+                        .into(),
+                ));
+            }
+            let problems: Vec<Problem> = set
+                .problems
+                .iter()
+                .filter_map(predict::with_prediction)
+                .collect();
+            if problems.is_empty() {
+                return Err(refuse(
+                    "this suite has no typed function with a reference solution to predict".into(),
+                ));
+            }
+            return Ok(ProblemSet::new(problems, &set.format, set.sha256));
+        }
         let problems: Option<Vec<Problem>> = set
             .problems
             .iter()
@@ -411,14 +466,11 @@ impl ProblemSet {
             .collect();
         match problems {
             Some(problems) => Ok(ProblemSet::new(problems, &set.format, set.sha256)),
-            None => Err(InputError::Format {
-                path: path.to_path_buf(),
-                message: format!(
-                    "--task {} needs a CRUXEval file (id, code, input, output); this is {}",
-                    task.as_str(),
-                    set.format
-                ),
-            }),
+            None => Err(refuse(format!(
+                "needs a CRUXEval file (id, code, input, output) or a suite of passk's typed \
+                 problems; this is {}",
+                set.format
+            ))),
         }
     }
 
@@ -426,6 +478,7 @@ impl ProblemSet {
     pub fn task(&self) -> Option<cruxeval::Prediction> {
         self.problems.first().and_then(|p| match &p.assembly {
             Assembly::Cruxeval(r) => Some(r.task),
+            Assembly::Predict(_) => Some(cruxeval::Prediction::OutputPrediction),
             _ => None,
         })
     }

@@ -66,7 +66,21 @@ impl Episodes {
     pub fn executed(&mut self, r: &ResultRecord) -> Option<usize> {
         let turns = self.turns.get_mut(&r.key().at_turn(0))?;
         let turn = turns.iter_mut().find(|t| t.sample.turn == r.turn)?;
-        turn.verdict = Some(r.execution.clone());
+        if self.repair == 0 {
+            // No repair prompt will show this turn: keep only that it ran and how it ended,
+            // so a resumed large run does not hold every text and output in memory.
+            turn.verdict = Some(Execution::verdict(r.execution.outcome, ""));
+            for text in [
+                &mut turn.sample.completion,
+                &mut turn.sample.solution,
+                &mut turn.sample.reasoning,
+            ] {
+                *text = None;
+            }
+            turn.sample.raw = String::new();
+        } else {
+            turn.verdict = Some(r.execution.clone());
+        }
         self.wants_repair(r.turn, &r.execution)
             .then_some(r.turn + 1)
     }

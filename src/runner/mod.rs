@@ -1,6 +1,7 @@
 //! The runner: feeds jobs to a sandbox on a fixed number of workers, streams each result to
 //! a sink as it finishes, and emits typed [`Event`]s; reporters only render them.
 
+pub mod check;
 pub mod episode;
 pub mod exec;
 #[cfg(test)]
@@ -52,10 +53,8 @@ impl Job {
         limits: Limits,
     ) -> Job {
         let assembled = assembled.into();
-        // A sample the benchmark rejects unread is its model's failure, decided here.
-        let verdict = assembled
-            .rejected
-            .map(|why| Execution::verdict(Outcome::WrongAnswer, why));
+        // A sample the benchmark rejects unread, or one the host judges alone.
+        let verdict = assembled.decided;
         Job {
             task_id: task_id.into(),
             model: None,
@@ -86,7 +85,7 @@ impl Jobs<'_> {
     }
 }
 
-/// What every pipeline (exec, run, routing, the reference check) reports while it works,
+/// What every pipeline (exec, run, routing, the reference check, selfcheck) reports while it works,
 /// in one stream. Reporters render these; they decide nothing.
 #[derive(Debug)]
 pub enum Event<'a> {
@@ -122,6 +121,19 @@ pub enum Event<'a> {
     ReferenceFinished(&'a ResultRecord),
     /// Every reference ran: what is excluded and refused.
     ReferencesChecked(&'a crate::rundir::references::ReferenceCheck),
+    /// A selfcheck of `set` begins: `total` known solutions to run.
+    ChecksStarted {
+        set: &'a str,
+        total: usize,
+    },
+    /// A known solution's verdict, and whether its variant may end that way.
+    CheckFinished {
+        result: &'a ResultRecord,
+        variant: check::Variant,
+        right: bool,
+    },
+    /// A set's selfcheck is over (or was skipped): its report.
+    SetChecked(&'a check::SetReport),
     /// Ctrl-C: no new samples start; those in flight finish and are kept.
     Interrupted,
 }

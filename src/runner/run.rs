@@ -89,17 +89,19 @@ fn job_for(problem: &Problem, r: &SampleRecord, limits: &Limits) -> Job {
         Some(code) => problem.program_for(code),
         None => crate::sandbox::Program::plain(problem.language, "").into(),
     };
+    let job = Job::new(
+        &problem.id,
+        assembled,
+        limits.for_problem(problem.time_limit),
+    );
     Job {
         model: Some(r.model.clone()),
         sample_index: r.sample_index,
         turn: r.turn,
-        verdict,
+        // A verdict the assembly reached (a rejected or host-judged answer) stands too.
+        verdict: verdict.or(job.verdict),
         generation: r.stats(),
-        ..Job::new(
-            &problem.id,
-            assembled,
-            limits.for_problem(problem.time_limit),
-        )
+        ..job
     }
 }
 

@@ -326,6 +326,9 @@ impl Reporter for Collect {
             Event::ReferencesStarted { .. } => "references_started",
             Event::ReferenceFinished(_) => "reference",
             Event::ReferencesChecked(_) => "references_checked",
+            Event::ChecksStarted { .. } => "checks_started",
+            Event::CheckFinished { .. } => "check",
+            Event::SetChecked(_) => "set_checked",
             Event::Interrupted => "interrupted",
         };
         self.0.lock().unwrap().push(kind);
@@ -574,4 +577,42 @@ fn a_repair_episode_resumes_mid_way_and_a_failed_repair_generation_is_that_turns
     assert!(!o.summary.complete);
     assert_eq!(o.summary.overall.pass_at_k["pass@1"], 0.5);
     assert_eq!(o.summary.overall.repair.as_ref().unwrap().harness_faults, 1);
+}
+
+#[test]
+fn a_selfcheck_judges_each_variant_and_reports_every_verdict_as_an_event() {
+    use super::check::{SetReport, Variant, run_checks};
+    use crate::lang::Language;
+    use crate::sandbox::{Limits, Program};
+    let job = |word: &str| {
+        super::Job::new(
+            "T/0",
+            Program::plain(Language::Python, format!("{word}  # c")),
+            Limits::default(),
+        )
+    };
+    let checks = vec![
+        (job("PASS"), ("T/0".to_string(), Variant::Reference)),
+        // A known-bad solution that passes is the sandbox scoring wrongly.
+        (job("PASS"), ("T/0".to_string(), Variant::EmptyBody)),
+        (job("FAIL"), ("T/0".to_string(), Variant::WrongAnswer)),
+    ];
+    let mut report = SetReport {
+        name: "fake".into(),
+        problems: 1,
+        ..Default::default()
+    };
+    let events = Collect::default();
+    let sandbox = Arc::new(FakeSandbox::default());
+    run_checks(&mut report, checks, sandbox, 2, &Cancel::default(), &events);
+    assert_eq!(
+        *events.0.lock().unwrap(),
+        ["checks_started", "check", "check", "check"]
+    );
+    assert_eq!(report.checked["reference"], (1, 1));
+    assert_eq!(report.checked["empty_body"], (1, 0));
+    assert_eq!(report.checked["wrong_answer"], (1, 1));
+    assert_eq!(report.failures.len(), 1);
+    assert_eq!(report.failures[0].variant, Variant::EmptyBody);
+    assert!(!report.ok());
 }

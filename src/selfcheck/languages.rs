@@ -10,10 +10,11 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
-use super::{Check, SetReport, Variant, run_checks};
+use super::{SetReport, Variant};
 use crate::lang::Language;
 use crate::problem::{Code, ProblemSet};
-use crate::runner::{Cancel, Job};
+use crate::runner::check::{Check, run_checks};
+use crate::runner::{Cancel, Event, Job, Reporter};
 use crate::sandbox::Limits;
 use crate::sandbox::router::Router;
 
@@ -136,7 +137,7 @@ fn grammar_accepts_references(language: Language, jobs: &[Check], report: &mut S
 }
 
 /// Checks every language in `only` (all with checks when empty) whose MultiPL-E file is in
-/// `dir`. Each language gets its own report.
+/// `dir`. Each language gets its own report ([`Event::SetChecked`] as it ends).
 pub fn check(
     dir: &Path,
     only: &[Language],
@@ -144,7 +145,7 @@ pub fn check(
     limits: &Limits,
     workers: usize,
     cancel: &Cancel,
-    on_language: &mut dyn FnMut(&SetReport),
+    reporter: &dyn Reporter,
 ) -> Vec<SetReport> {
     let mut reports = Vec::new();
     for (key, language) in keys() {
@@ -177,13 +178,13 @@ pub fn check(
                         sandbox.clone(),
                         workers,
                         cancel,
-                        &mut || {},
+                        reporter,
                     );
                 }
                 Err(e) => report.skipped = Some(e),
             }
         }
-        on_language(&report);
+        reporter.on(Event::SetChecked(&report));
         reports.push(report);
         if cancel.is_cancelled() {
             break;

@@ -3,78 +3,16 @@
 //! an exception, an infinite loop, `sys.exit(0)` before the tests) fail with the right
 //! outcome. A broken toolchain shows up here instead of as a silent 0 %.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use serde::Serialize;
-
 pub mod languages;
 
-use crate::outcome::Outcome;
 use crate::problem::{Assembly, Code, Problem, ProblemSet};
-use crate::runner::{Cancel, Job, Reuse, execute};
-use crate::sandbox::Limits;
-use crate::sandbox::router::Router;
-
-/// A known solution variant and the outcomes it may end in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Variant {
-    Reference,
-    EmptyBody,
-    ReturnNone,
-    Raises,
-    InfiniteLoop,
-    ExitZero,
-    /// Per-language bad completions (see `languages`).
-    WrongAnswer,
-    SyntaxError,
-    RuntimeError,
-}
-
-impl Variant {
-    pub fn name(self) -> &'static str {
-        match self {
-            Variant::Reference => "reference",
-            Variant::EmptyBody => "empty_body",
-            Variant::ReturnNone => "return_none",
-            Variant::Raises => "raises",
-            Variant::InfiniteLoop => "infinite_loop",
-            Variant::ExitZero => "exit_zero",
-            Variant::WrongAnswer => "wrong_answer",
-            Variant::SyntaxError => "syntax_error",
-            Variant::RuntimeError => "runtime_error",
-        }
-    }
-
-    /// Outcomes that count as right for this variant. A `None` result fails an equality
-    /// assertion (wrong_answer) or the arithmetic a test does on it (runtime_error).
-    pub fn expected(self) -> &'static [Outcome] {
-        match self {
-            Variant::Reference => &[Outcome::Passed],
-            Variant::EmptyBody | Variant::ReturnNone => {
-                &[Outcome::WrongAnswer, Outcome::RuntimeError]
-            }
-            Variant::Raises => &[Outcome::RuntimeError],
-            // A clean exit before the tests never printed the completion marker (a test
-            // setup that needs a class only the reference defines fails first).
-            Variant::ExitZero => &[Outcome::WrongAnswer, Outcome::RuntimeError],
-            Variant::InfiniteLoop => &[Outcome::Timeout],
-            Variant::WrongAnswer => &[Outcome::WrongAnswer],
-            Variant::SyntaxError => &[Outcome::SyntaxError, Outcome::CompileError],
-            Variant::RuntimeError => &[Outcome::RuntimeError],
-        }
-    }
-
-    const BAD: [Variant; 5] = [
-        Variant::EmptyBody,
-        Variant::ReturnNone,
-        Variant::Raises,
-        Variant::InfiniteLoop,
-        Variant::ExitZero,
-    ];
-}
+use crate::runner::check::run_checks;
+pub use crate::runner::check::{Failure, SetReport, Variant};
+use crate::runner::{Cancel, Event, Job, Reporter};
+use crate::sandbox::{Limits, Sandbox};
 
 /// Infinite loops each cost a full time limit, so they run on every `LOOP_STRIDE`-th
 /// problem with a short limit; the other variants run on every problem.
@@ -102,6 +40,17 @@ fn bad_code(problem: &Problem, v: Variant) -> Option<Code> {
     if let Assembly::Cruxeval(record) = &problem.assembly {
         return Some(Code::Solution(cruxeval_bad_answer(record, v)));
     }
+    if let Assembly::Predict(record) = &problem.assembly {
+        // Nothing runs: a wrong value, the call echoed back, and `None` where no value is
+        // wanted; raising and looping have no meaning for a literal.
+        return match v {
+            Variant::EmptyBody => Some(record.wrong()),
+            Variant::ExitZero => Some(record.call.clone()),
+            Variant::ReturnNone if !record.expected.is_null() => Some("None".into()),
+            _ => None,
+        }
+        .map(Code::Solution);
+    }
     match problem.assembly {
         // A full program that reads nothing and prints nothing.
         Assembly::Io { .. } => (v == Variant::EmptyBody)
@@ -121,7 +70,8 @@ fn bad_code(problem: &Problem, v: Variant) -> Option<Code> {
         Assembly::MultiplE { .. }
         | Assembly::HumanEvalX { .. }
         | Assembly::Native { .. }
-        | Assembly::Cruxeval(_) => None,
+        | Assembly::Cruxeval(_)
+        | Assembly::Predict(_) => None,
     }
 }
 
@@ -155,47 +105,16 @@ fn cruxeval_bad_answer(record: &crate::problem::cruxeval::Record, v: Variant) ->
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct Failure {
-    pub task_id: String,
-    pub variant: Variant,
-    pub outcome: Outcome,
-    pub detail: String,
-}
-
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct SetReport {
-    pub name: String,
-    /// Why this set was not checked at all (its language cannot run here).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub skipped: Option<String>,
-    pub problems: usize,
-    /// Variant → (checked, right).
-    pub checked: BTreeMap<String, (usize, usize)>,
-    pub failures: Vec<Failure>,
-    /// Every verdict, keyed `task_id variant` (for comparing sandboxes; not serialized).
-    #[serde(skip)]
-    pub verdicts: BTreeMap<String, Outcome>,
-}
-
-impl SetReport {
-    pub fn ok(&self) -> bool {
-        if self.skipped.is_some() {
-            return true;
-        }
-        self.failures.is_empty() && self.checked.values().all(|(n, _)| *n > 0)
-    }
-}
-
-/// Runs the selfcheck of one problem set.
+/// Runs the selfcheck of one problem set, reporting each verdict and, at the end,
+/// [`Event::SetChecked`].
 pub fn check_set(
     name: &str,
     set: &ProblemSet,
-    sandbox: Arc<Router>,
+    sandbox: Arc<impl Sandbox + 'static>,
     limits: &Limits,
     workers: usize,
     cancel: &Cancel,
-    on_done: &mut dyn FnMut(),
+    reporter: &dyn Reporter,
 ) -> SetReport {
     let mut variants: Vec<(String, Variant)> = Vec::new();
     let mut jobs = Vec::new();
@@ -223,72 +142,7 @@ pub fn check_set(
         ..Default::default()
     };
     let checks = jobs.into_iter().zip(variants).collect();
-    run_checks(&mut report, checks, sandbox, workers, cancel, on_done);
+    run_checks(&mut report, checks, sandbox, workers, cancel, reporter);
+    reporter.on(Event::SetChecked(&report));
     report
-}
-
-/// A job with the problem id and the variant it checks.
-pub(crate) type Check = (Job, (String, Variant));
-
-/// Executes `checks` (each job with the variant it is) and records right and wrong verdicts.
-pub(crate) fn run_checks(
-    report: &mut SetReport,
-    checks: Vec<Check>,
-    sandbox: Arc<Router>,
-    workers: usize,
-    cancel: &Cancel,
-    on_done: &mut dyn FnMut(),
-) {
-    let (jobs, variants): (Vec<Job>, Vec<(String, Variant)>) = checks
-        .into_iter()
-        .enumerate()
-        .map(|(i, (mut j, v))| {
-            j.sample_index = i;
-            (j, v)
-        })
-        .unzip();
-    execute(
-        sandbox,
-        jobs.into_iter(),
-        workers,
-        &Reuse::none(),
-        cancel,
-        |r| {
-            let (_, v) = variants[r.sample_index];
-            report
-                .verdicts
-                .insert(format!("{} {}", r.task_id, v.name()), r.execution.outcome);
-            let entry = report.checked.entry(v.name().to_string()).or_default();
-            entry.0 += 1;
-            if v.expected().contains(&r.execution.outcome) {
-                entry.1 += 1;
-            } else {
-                report.failures.push(Failure {
-                    task_id: r.task_id.clone(),
-                    variant: v,
-                    outcome: r.execution.outcome,
-                    detail: r.execution.detail.chars().take(300).collect(),
-                });
-            }
-            on_done();
-        },
-    );
-    report
-        .failures
-        .sort_by(|a, b| (&a.task_id, a.variant).cmp(&(&b.task_id, b.variant)));
-}
-
-/// How many jobs [`check_set`] will run for a set (for progress bars).
-pub fn job_count(set: &ProblemSet) -> usize {
-    set.problems
-        .iter()
-        .enumerate()
-        .map(|(i, p)| {
-            std::iter::once(Variant::Reference)
-                .chain(Variant::BAD)
-                .filter(|v| *v != Variant::InfiniteLoop || i % LOOP_STRIDE == 0)
-                .filter(|v| bad_code(p, *v).is_some())
-                .count()
-        })
-        .sum()
 }

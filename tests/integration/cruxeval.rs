@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
 
-use crate::common::server::{scripted_server, sse};
-use crate::common::{dataset_lines, jsonl, output_text as text};
+use crate::common::server::{run_served, scripted_server, sse};
+use crate::common::{dataset_lines, jsonl, output_text as text, pass1, summary_of};
 
 const FILE: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -34,20 +34,15 @@ fn samples(dir: &Path, name: &str, answer: impl Fn(&Value) -> String) -> PathBuf
 }
 
 fn exec(samples: &Path, out: &Path, extra: &[&str]) -> Value {
-    let o = crate::common::passk()
-        .args(["exec", "--suite", FILE, "--no-cache", "--samples"])
-        .arg(samples)
-        .arg("--out")
-        .arg(out)
-        .args(extra)
-        .output()
-        .unwrap();
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
-    serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap()
-}
-
-fn pass1(s: &Value) -> f64 {
-    s["overall"]["pass_at_k"]["pass@1"].as_f64().unwrap()
+    summary_of(
+        crate::common::passk()
+            .args(["exec", "--suite", FILE, "--no-cache", "--samples"])
+            .arg(samples)
+            .arg("--out")
+            .arg(out)
+            .args(extra),
+        out,
+    )
 }
 
 #[test]
@@ -129,21 +124,7 @@ fn a_chat_model_is_asked_for_the_answer_and_its_tags_are_read() {
     });
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("run");
-    let o = crate::common::passk()
-        .args([
-            "run",
-            "--models",
-            &format!("openai:{url}#m"),
-            "--suite",
-            FILE,
-        ])
-        .args(["--limit", "5", "--no-cache", "--out"])
-        .arg(&out)
-        .output()
-        .unwrap();
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
-    let s: Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    let s = summary_of(run_served(&url, FILE, &out).args(["--limit", "5"]), &out);
     assert_eq!(
         (pass1(&s), s["overall"]["problems"].as_u64()),
         (1.0, Some(5))
@@ -189,7 +170,7 @@ fn a_record_missing_a_field_and_a_task_on_another_format_are_named() {
         .unwrap();
     assert_eq!(o.status.code(), Some(3), "{}", text(&o));
     assert!(
-        text(&o).contains("--task input-prediction needs a CRUXEval file"),
+        text(&o).contains("input prediction needs a CRUXEval file"),
         "{}",
         text(&o)
     );

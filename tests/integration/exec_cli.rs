@@ -107,8 +107,7 @@ fn exec_writes_a_run_directory_and_resumes_after_a_torn_write() {
     let want = results(&full);
     assert_eq!(want.len(), 60);
     assert_eq!(want.iter().filter(|r| r.2 == "passed").count(), 40);
-    let summary: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(full.join("summary.json")).unwrap()).unwrap();
+    let summary: serde_json::Value = crate::common::summary(&full);
     assert_eq!(summary["complete"], true);
     assert_eq!(summary["samples_executed"], 60);
     assert!((summary["overall"]["pass_at_k"]["pass@1"].as_f64().unwrap() - 2.0 / 3.0).abs() < 1e-9);
@@ -371,8 +370,7 @@ fn ctrl_c_saves_what_finished_exits_130_and_resumes() {
     assert!(text(&o).contains("interrupted"), "{}", text(&o));
     let saved = line_count(&out);
     assert!((4..40).contains(&saved), "{saved}");
-    let summary: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    let summary: serde_json::Value = crate::common::summary(&out);
     assert_eq!(summary["complete"], false);
 
     let o = exec(&samples, &out, &["--no-dedup"]);
@@ -410,9 +408,7 @@ fn merged_shards_equal_the_unsharded_run() {
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     assert_eq!(results(&merged), results(&full));
     let summary = |d: &Path| -> serde_json::Value {
-        let mut v: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(d.join("summary.json")).unwrap())
-                .unwrap();
+        let mut v: serde_json::Value = crate::common::summary(d);
         // Timing differs between runs; everything else must not.
         v["overall"]["mean_duration_ms"] = serde_json::Value::Null;
         v["by_language"]["python"]["mean_duration_ms"] = serde_json::Value::Null;

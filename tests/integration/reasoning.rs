@@ -133,8 +133,7 @@ fn two_modes_of_one_served_model_are_two_models_and_cut_off_reasoning_is_counted
         .collect();
     assert_eq!(cut.len(), 1);
     assert_eq!(cut[0]["model"], "qwen-think");
-    let summary: Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    let summary: Value = crate::common::summary(&out);
     assert_eq!(
         summary["by_model"]["qwen-think/python"]["truncated_reasoning"],
         1

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use crate::common::output_text as text;
+use crate::common::{output_text as text, summary};
 
 const HUMANEVAL: &str = "../shared/datasets/humaneval/HumanEval.jsonl.gz";
 const PROBLEMS: usize = 25;
@@ -46,10 +46,6 @@ fn exec(problems: &Path, samples: &Path, out: &Path, extra: &[&str]) -> Output {
         .env("CI", "true")
         .output()
         .expect("run passk")
-}
-
-fn summary(out: &Path) -> serde_json::Value {
-    serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap()
 }
 
 #[test]

@@ -6,7 +6,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use crate::common::server::{scripted_server, sse};
+use crate::common::server::{run_served, scripted_server, sse};
 use crate::common::{jsonl, output_text as text};
 
 /// `anagram_classes` (problems/core), wrong (Python: always 0; Go: does not compile) and
@@ -44,25 +44,8 @@ fn a_failed_answer_is_repaired_from_its_feedback_in_both_sandboxes() {
     });
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("run");
-    let o = crate::common::passk()
-        .args([
-            "run",
-            "--models",
-            &format!("openai:{url}#m"),
-            "--suite",
-            "core",
-        ])
-        .args([
-            "--langs",
-            "python,go",
-            "--limit",
-            "1",
-            "--repair",
-            "2",
-            "--no-cache",
-        ])
-        .arg("--out")
-        .arg(&out)
+    let o = run_served(&url, "core", &out)
+        .args(["--langs", "python,go", "--limit", "1", "--repair", "2"])
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
@@ -120,8 +103,7 @@ fn a_failed_answer_is_repaired_from_its_feedback_in_both_sandboxes() {
             assert!(!feedback.contains(internal), "{internal} in {feedback}");
         }
     }
-    let summary: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    let summary: serde_json::Value = crate::common::summary(&out);
     let repair = &summary["by_model"]["m/go"]["repair"];
     assert_eq!(repair["pass_at_1"], serde_json::json!([0.0, 1.0, 1.0]));
     assert_eq!(

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use passk::problem::ProblemSet;
-use passk::runner::Cancel;
+use passk::runner::{Cancel, Quiet};
 use passk::sandbox::Limits;
 use passk::sandbox::process::ProcessOptions;
 use passk::sandbox::router::{Router, SandboxChoice};
@@ -78,7 +78,7 @@ fn multipl_e_selfcheck_verdicts_agree() {
             &Limits::default(),
             2,
             &Cancel::default(),
-            &mut |_| {},
+            &Quiet,
         )
     });
 }
@@ -97,7 +97,7 @@ fn humaneval_selfcheck_verdicts_agree() {
             &Limits::default(),
             2,
             &Cancel::default(),
-            &mut || {},
+            &Quiet,
         )]
     });
 }

@@ -92,6 +92,15 @@ static void passk_str(const char *s) {
 "#;
 
 impl Renderer for C {
+    fn literal(&self, t: &Type, v: &Value) -> String {
+        match (t, v) {
+            (Type::Str, Value::String(s)) => byte_string(s, octal),
+            (t, v) => number(t, v),
+        }
+    }
+    fn call(&self, p: &NativeProblem, values: &[Value]) -> String {
+        format!("{}({})", p.signature.name, args(p, values).join(", "))
+    }
     fn language(&self) -> Language {
         Language::C
     }

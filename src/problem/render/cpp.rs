@@ -129,6 +129,9 @@ template <class... T> std::string json(const std::tuple<T...>& t) {
 "#;
 
 impl Renderer for Cpp {
+    fn literal(&self, t: &Type, v: &Value) -> String {
+        literal(t, v)
+    }
     fn language(&self) -> Language {
         Language::Cpp
     }

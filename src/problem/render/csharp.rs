@@ -115,6 +115,12 @@ const ENCODER: &str = r#"
 "#;
 
 impl Renderer for CSharp {
+    fn literal(&self, t: &Type, v: &Value) -> String {
+        literal(t, v)
+    }
+    fn callee(&self, p: &NativeProblem) -> String {
+        format!("Solution.{}", pascal(&p.signature.name))
+    }
     fn language(&self) -> Language {
         Language::CSharp
     }

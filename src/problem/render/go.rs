@@ -94,6 +94,12 @@ func __passkRun(i int, f func() interface{}) {
 "#;
 
 impl Renderer for Go {
+    fn literal(&self, t: &Type, v: &Value) -> String {
+        literal(t, v)
+    }
+    fn callee(&self, p: &NativeProblem) -> String {
+        camel(&p.signature.name)
+    }
     fn language(&self) -> Language {
         Language::Go
     }

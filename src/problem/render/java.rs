@@ -140,6 +140,12 @@ const ENCODER: &str = r#"
 "#;
 
 impl Renderer for Java {
+    fn literal(&self, t: &Type, v: &Value) -> String {
+        literal(t, v)
+    }
+    fn callee(&self, p: &NativeProblem) -> String {
+        format!("Solution.{}", camel(&p.signature.name))
+    }
     fn language(&self) -> Language {
         Language::Java
     }

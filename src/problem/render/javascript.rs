@@ -69,6 +69,12 @@ pub(super) fn harness_loop(marker: &str) -> String {
 }
 
 impl Renderer for JavaScript {
+    fn literal(&self, _t: &Type, v: &Value) -> String {
+        literal(v)
+    }
+    fn callee(&self, p: &NativeProblem) -> String {
+        camel(&p.signature.name)
+    }
     fn language(&self) -> Language {
         Language::JavaScript
     }

@@ -104,6 +104,9 @@ end
 "#;
 
 impl Renderer for Lua {
+    fn literal(&self, t: &Type, v: &Value) -> String {
+        literal(t, v)
+    }
     fn language(&self) -> Language {
         Language::Lua
     }

@@ -35,6 +35,18 @@ pub trait Renderer: Sync {
     fn harness(&self, p: &NativeProblem, marker: &str) -> String;
     /// A completion that compiles but is wrong (the selfcheck's known-bad solution).
     fn stub(&self, p: &NativeProblem) -> String;
+    /// A value of type `t` as a literal of the language (what its harness passes as an
+    /// argument; what a prediction task asks the model to write).
+    fn literal(&self, t: &Type, v: &Value) -> String;
+    /// The name the harness calls the problem's function by (default: the problem's name).
+    fn callee(&self, p: &NativeProblem) -> String {
+        p.signature.name.clone()
+    }
+    /// The call of the problem's function on `args`, as the harness writes it.
+    fn call(&self, p: &NativeProblem, args: &[Value]) -> String {
+        let args = call_args(p, args, &|t, v| self.literal(t, v));
+        format!("{}({args})", self.callee(p))
+    }
     /// The whole program: the solution, then the harness (Go moves the harness's imports
     /// up to the package clause).
     fn assemble(&self, solution: &str, harness: &str) -> String {

@@ -49,6 +49,9 @@ fn literal(t: &Type, v: &Value) -> String {
 }
 
 impl Renderer for Php {
+    fn literal(&self, t: &Type, v: &Value) -> String {
+        literal(t, v)
+    }
     fn language(&self) -> Language {
         Language::Php
     }

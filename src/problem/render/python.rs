@@ -70,6 +70,9 @@ def __passk_enc(v):
 "#;
 
 impl Renderer for Python {
+    fn literal(&self, t: &Type, v: &Value) -> String {
+        literal(t, v)
+    }
     fn language(&self) -> Language {
         Language::Python
     }

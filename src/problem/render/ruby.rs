@@ -38,6 +38,9 @@ fn literal(t: &Type, v: &Value) -> String {
 }
 
 impl Renderer for Ruby {
+    fn literal(&self, t: &Type, v: &Value) -> String {
+        literal(t, v)
+    }
     fn language(&self) -> Language {
         Language::Ruby
     }

@@ -178,6 +178,9 @@ mod __passk {
 "#;
 
 impl Renderer for Rust {
+    fn literal(&self, t: &Type, v: &Value) -> String {
+        literal(t, v)
+    }
     fn language(&self) -> Language {
         Language::Rust
     }

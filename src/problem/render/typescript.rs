@@ -1,6 +1,8 @@
 //! TypeScript: the JavaScript rendering with type annotations (`number`, `string`, `T[]`,
 //! `Record<K, V>`, tuples, `T | null`), compiled by tsc and run under Node.
 
+use serde_json::Value;
+
 use super::javascript::{ENCODER, harness_loop, literal};
 use super::{Renderer, camel, comment_lines};
 use crate::lang::Language;
@@ -25,6 +27,12 @@ fn ty(t: &Type) -> String {
 }
 
 impl Renderer for TypeScript {
+    fn literal(&self, _t: &Type, v: &Value) -> String {
+        literal(v)
+    }
+    fn callee(&self, p: &NativeProblem) -> String {
+        camel(&p.signature.name)
+    }
     fn language(&self) -> Language {
         Language::TypeScript
     }

@@ -108,6 +108,24 @@ pub fn jsonl(path: &std::path::Path) -> Vec<serde_json::Value> {
         .collect()
 }
 
+/// A run directory's `summary.json`.
+pub fn summary(out: &std::path::Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap()
+}
+
+/// Runs `cmd`, which must exit 0 (its output is the failure message), and returns the
+/// summary it wrote to `out`.
+pub fn summary_of(cmd: &mut std::process::Command, out: &std::path::Path) -> serde_json::Value {
+    let o = cmd.output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", output_text(&o));
+    summary(out)
+}
+
+/// The overall pass@1 of a summary.
+pub fn pass1(s: &serde_json::Value) -> f64 {
+    s["overall"]["pass_at_k"]["pass@1"].as_f64().unwrap()
+}
+
 /// The lines of a benchmark file from ../shared/datasets (gzip-compressed or not), read as
 /// passk reads it.
 pub fn dataset_lines(path: impl AsRef<std::path::Path>) -> Vec<String> {

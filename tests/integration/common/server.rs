@@ -78,3 +78,19 @@ pub fn sse(content: &str, prompt_tokens: u32, completion_tokens: u32) -> String 
         &format!("data: {chunk}\n\ndata: {usage}\n\ndata: [DONE]\n\n"),
     )
 }
+
+/// `passk run` of the server at `url` (one model named `m`) on `suite`, uncached, into `out`.
+pub fn run_served(url: &str, suite: &str, out: &std::path::Path) -> std::process::Command {
+    let mut c = super::passk();
+    c.args([
+        "run",
+        "--models",
+        &format!("openai:{url}#m"),
+        "--suite",
+        suite,
+    ])
+    .arg("--no-cache")
+    .arg("--out")
+    .arg(out);
+    c
+}
