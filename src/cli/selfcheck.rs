@@ -10,8 +10,9 @@ use super::progress::Progress;
 use crate::exit_codes::ExitStatus;
 use crate::problem::ProblemSet;
 use crate::problem::cruxeval::Prediction;
+use crate::problem::defects::KnownDefects;
 use crate::runner::{Cancel, Event, Reporter};
-use crate::selfcheck::{SetReport, check_set};
+use crate::selfcheck::{SetReport, SetToCheck, check_set};
 
 #[derive(Args)]
 pub struct SelfcheckArgs {
@@ -20,6 +21,12 @@ pub struct SelfcheckArgs {
     /// checked as output and input prediction) — any that exist are checked.
     #[arg(long)]
     pub datasets: Option<PathBuf>,
+    /// A known-defects list of your own (TOML, like passk's sandboxes/known-defects.toml),
+    /// added to passk's: a wrong verdict it lists (a broken reference, an exercise whose
+    /// stub already passes) is reported as known instead of failing the selfcheck.
+    /// Repeatable.
+    #[arg(long, value_name = "FILE")]
+    pub known_defects: Vec<PathBuf>,
     /// A HumanEval problems file to check.
     #[arg(long)]
     pub humaneval: Vec<PathBuf>,
@@ -124,9 +131,13 @@ pub fn run(args: SelfcheckArgs) -> anyhow::Result<ExitStatus> {
             Some(t) => format!("{} ({}, {})", file.display(), set.format, t.as_str()),
             None => format!("{} ({})", file.display(), set.format),
         };
+        let known = KnownDefects::load(&args.known_defects, set)?;
         let report = check_set(
-            &name,
-            set,
+            SetToCheck {
+                name: &name,
+                set,
+                known: &known,
+            },
             sandbox.clone(),
             &limits,
             args.sandbox.workers(),
@@ -198,6 +209,16 @@ pub fn render(r: &SetReport) -> String {
     );
     for (variant, (n, right)) in &r.checked {
         let _ = writeln!(s, "  {variant:<14} {right:>5}/{n:<5} right");
+    }
+    for k in &r.known {
+        let _ = writeln!(
+            s,
+            "  known defect {} {}: {} — {}",
+            k.task_id,
+            k.variant.name(),
+            k.outcome,
+            k.reason
+        );
     }
     for f in r.failures.iter().take(20) {
         let _ = writeln!(

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::extract::{self, Extraction};
 use super::{Message, PromptText};
 use crate::lang::Language;
-use crate::problem::{Assembly, Code, Problem, cruxeval, predict};
+use crate::problem::{Assembly, Code, Problem, cruxeval, polyglot, predict};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "snake_case")]
@@ -206,6 +206,27 @@ pub fn prepare(problem: &Problem, style: Style) -> Prepared {
         Assembly::Predict(record) => Some(literal_prompt(record, style)),
         _ => None,
     };
+    if let Assembly::Exercise(_) = &problem.assembly {
+        // The task and the stub files, in one message; the answer is whole files.
+        let prompt = match style {
+            Style::Completion => PromptText::Text(problem.prompt.clone()),
+            Style::Instruct => PromptText::Chat(vec![
+                Message {
+                    role: "system".into(),
+                    content: format!("You are an expert {} programmer.", language.display_name()),
+                },
+                Message {
+                    role: "user".into(),
+                    content: problem.prompt.clone(),
+                },
+            ]),
+        };
+        return Prepared {
+            prompt,
+            stop: vec![],
+            halt: vec![],
+        };
+    }
     if let Some(prompt) = prediction {
         return Prepared {
             prompt,
@@ -305,14 +326,17 @@ pub fn repair(problem: &Problem, style: Style, attempts: &[Attempt<'_>]) -> Prep
                     role: "assistant".into(),
                     content: extract::split_reasoning(a.answer).0.trim().to_string(),
                 });
-                messages.push(Message {
-                    role: "user".into(),
-                    content: format!(
-                        "{}\n\nFix the code. Reply with the complete corrected {what}, in a \
-                         single ```{} code block.",
-                        a.feedback,
+                let ask = match &problem.assembly {
+                    Assembly::Exercise(ex) => polyglot::answer::repair_request(ex),
+                    _ => format!(
+                        "Fix the code. Reply with the complete corrected {what}, in a single \
+                         ```{} code block.",
                         tag(language)
                     ),
+                };
+                messages.push(Message {
+                    role: "user".into(),
+                    content: format!("{}\n\n{ask}", a.feedback),
                 });
             }
         }
@@ -392,6 +416,21 @@ pub fn code_from(problem: &Problem, style: Style, text: &str) -> Coded {
         };
         let found = cruxeval::answer_from(&answer, record.task);
         return predicted(found, &answer, style, reasoning);
+    }
+    if let Assembly::Exercise(ex) = &problem.assembly {
+        // Whole files, in fenced blocks named by path; the answer is kept as it is and
+        // split into files when the program is assembled.
+        let found = polyglot::answer::files_from(&answer, ex).is_ok();
+        return Coded {
+            code: found.then(|| Code::Solution(answer.clone())),
+            extraction: if found {
+                Extraction::Fenced
+            } else {
+                Extraction::NoCode
+            },
+            merge: None,
+            reasoning,
+        };
     }
     let mut merged = None;
     let (code, extraction) = match style {

@@ -120,6 +120,7 @@ pub fn problem(id: String, record: Record) -> Problem {
         reference: Some(record.truth()),
         assembly: Assembly::Cruxeval(std::sync::Arc::new(record)),
         time_limit: None,
+        memory_limit: None,
     }
 }
 

@@ -20,9 +20,15 @@ pub struct Defect {
     /// The problems file format (`ProblemSet::format`).
     pub benchmark: String,
     pub task_id: String,
+    /// What goes wrong: `reference` (its reference fails) or `stub` (an exercise's stub
+    /// passes, so selfcheck's "the stub fails" cannot hold).
+    pub variant: String,
     pub reason: String,
     pub source: String,
 }
+
+/// The variants an entry may name.
+const VARIANTS: [&str; 2] = ["reference", "stub"];
 
 #[derive(Deserialize)]
 struct File {
@@ -35,6 +41,7 @@ struct File {
 struct Entry {
     benchmark: toml::Spanned<String>,
     task_id: toml::Spanned<String>,
+    variant: Option<toml::Spanned<String>>,
     reason: String,
     source: String,
 }
@@ -118,9 +125,24 @@ impl KnownDefects {
                     ),
                 ));
             }
+            let variant = match &entry.variant {
+                None => "reference".to_string(),
+                Some(v) if VARIANTS.contains(&v.get_ref().as_str()) => v.get_ref().clone(),
+                Some(v) => {
+                    return Err(at(
+                        v.span(),
+                        format!(
+                            "unknown variant `{}` (known: {})",
+                            v.get_ref(),
+                            VARIANTS.join(", ")
+                        ),
+                    ));
+                }
+            };
             self.entries.push(Defect {
                 benchmark: benchmark.clone(),
                 task_id: id.clone(),
+                variant,
                 reason: entry.reason,
                 source: entry.source,
             });
@@ -128,11 +150,16 @@ impl KnownDefects {
         Ok(())
     }
 
-    /// The defect listed for `task_id` of a `benchmark` file, if any.
+    /// The reference defect listed for `task_id` of a `benchmark` file, if any.
     pub fn get(&self, benchmark: &str, task_id: &str) -> Option<&Defect> {
+        self.get_variant(benchmark, task_id, "reference")
+    }
+
+    /// The defect listed for `task_id`'s selfcheck `variant`, if any.
+    pub fn get_variant(&self, benchmark: &str, task_id: &str, variant: &str) -> Option<&Defect> {
         self.entries
             .iter()
-            .find(|d| d.benchmark == benchmark && d.task_id == task_id)
+            .find(|d| d.benchmark == benchmark && d.task_id == task_id && d.variant == variant)
     }
 
     pub fn entries(&self) -> &[Defect] {
@@ -159,6 +186,15 @@ const SCHEMES: &[(&str, IdCheck)] = &[
         })
     }),
     ("mbpp", |id| number(id.strip_prefix("Mbpp/"), 1, 974)),
+    ("polyglot", |id| {
+        id.split_once('/').is_some_and(|(track, slug)| {
+            ["cpp", "go", "java", "javascript", "python", "rust"].contains(&track)
+                && !slug.is_empty()
+                && slug
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        })
+    }),
     ("mbpp-sanitized", |id| {
         number(id.strip_prefix("Mbpp/"), 1, 974)
     }),

@@ -11,7 +11,7 @@ use crate::errors::InputError;
 /// What detection sees of a path: a folder, a JSON array, or the first record of a JSONL
 /// file.
 pub enum Probe<'a> {
-    Dir,
+    Dir(&'a Path),
     Array,
     Record(&'a serde_json::Value),
 }
@@ -21,7 +21,7 @@ impl Probe<'_> {
     pub fn has_all(&self, fields: &[&str]) -> bool {
         match self {
             Probe::Record(r) => fields.iter().all(|f| r.get(f).is_some()),
-            Probe::Dir | Probe::Array => false,
+            Probe::Dir(_) | Probe::Array => false,
         }
     }
 }
@@ -36,8 +36,10 @@ pub struct Format {
 }
 
 /// Every format, in detection order (the first that detects a file loads it: HumanEval-X's
-/// records are also HumanEval-shaped, so it comes first).
+/// records are also HumanEval-shaped, so it comes first; a folder of exercises is checked
+/// before a folder of passk's problems).
 pub const ALL: &[&Format] = &[
+    &super::polyglot::FORMAT,
     &super::native::FORMAT,
     &super::cruxeval::FORMAT,
     &super::mbpp::SANITIZED,
@@ -51,7 +53,7 @@ pub const ALL: &[&Format] = &[
 pub fn detect(path: &Path) -> Result<&'static Format, InputError> {
     let first;
     let probe = if path.is_dir() {
-        Probe::Dir
+        Probe::Dir(path)
     } else if super::jsonl::first_byte(path)? == Some(b'[') {
         Probe::Array
     } else {
@@ -77,7 +79,7 @@ pub fn detect(path: &Path) -> Result<&'static Format, InputError> {
                 .unwrap_or_default();
             format!("the first record has fields {keys:?}")
         }
-        Probe::Dir => "a folder with no passk problems".to_string(),
+        Probe::Dir(_) => "a folder with neither passk problems nor exercises".to_string(),
         Probe::Array => "a JSON array of unknown records".to_string(),
     };
     let known: Vec<String> = ALL

@@ -33,6 +33,7 @@ pub fn load(
                 test: get("test")?,
             },
             time_limit: None,
+            memory_limit: None,
         })
     })
 }

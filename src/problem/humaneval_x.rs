@@ -99,6 +99,7 @@ pub fn load(
                 go_test_setup: opt("test_setup"),
             },
             time_limit: None,
+            memory_limit: None,
         })
     })
 }

@@ -180,6 +180,7 @@ pub fn render_suite(problems: &[IoProblem], languages: &[Language]) -> Vec<super
                     inputs: inputs.clone(),
                 },
                 time_limit: None,
+                memory_limit: None,
             });
         }
     }

@@ -74,6 +74,7 @@ fn problem(
             .iter()
             .find(|(slow, _)| *slow == id)
             .map(|(_, secs)| std::time::Duration::from_secs(*secs)),
+        memory_limit: None,
         id,
     }
 }

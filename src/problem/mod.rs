@@ -11,6 +11,7 @@ pub mod jsonl;
 pub mod mbpp;
 pub mod multipl_e;
 pub mod native;
+pub mod polyglot;
 pub mod predict;
 pub mod render;
 pub mod samples;
@@ -64,6 +65,9 @@ pub enum Assembly {
     /// The answer alone, read back as a literal of the language and judged on the host
     /// (passk's typed problems as output prediction, see [`predict`]).
     Predict(std::sync::Arc<predict::Record>),
+    /// A multi-file exercise run by its track's own test runner: the answer's files replace
+    /// the stubs (Aider's polyglot benchmark, see [`polyglot`]).
+    Exercise(std::sync::Arc<polyglot::Exercise>),
 }
 
 /// What the host checks after a run of one of passk's own problems.
@@ -119,6 +123,9 @@ pub struct Problem {
     pub assembly: Assembly,
     /// A per-problem time limit for programs known to be slow (overrides the default).
     pub time_limit: Option<Duration>,
+    /// A per-problem memory limit in bytes for programs known to need more (overrides the
+    /// default when larger).
+    pub memory_limit: Option<u64>,
 }
 
 /// A sample's code as the samples file gives it.
@@ -147,6 +154,7 @@ impl Problem {
             (Code::Completion(c), Assembly::Cruxeval(_) | Assembly::Predict(_)) => {
                 c.trim().to_string()
             }
+            (Code::Completion(c), Assembly::Exercise(_)) => c.clone(),
             (Code::Solution(s), _) => s.clone(),
         }
     }
@@ -226,6 +234,7 @@ impl Problem {
                     judged_on_host: true,
                     inputs: None,
                     tests_at: None,
+                    project: None,
                 };
                 return Assembled {
                     program,
@@ -243,6 +252,7 @@ impl Problem {
                     judged_on_host: true,
                     inputs: Some(inputs.clone()),
                     tests_at: None,
+                    project: None,
                 };
                 return Assembled {
                     program,
@@ -264,6 +274,7 @@ impl Problem {
                     judged_on_host: false,
                     inputs: None,
                     tests_at: Some(at),
+                    project: None,
                 };
                 return Assembled {
                     program,
@@ -276,6 +287,7 @@ impl Problem {
                     }),
                 };
             }
+            Assembly::Exercise(exercise) => return exercise.assemble(&solution),
             Assembly::Predict(record) => {
                 let program = Program {
                     language: self.language,
@@ -286,6 +298,7 @@ impl Problem {
                     judged_on_host: true,
                     inputs: None,
                     tests_at: None,
+                    project: None,
                 };
                 return Assembled {
                     program,
@@ -307,6 +320,7 @@ impl Problem {
             judged_on_host: false,
             inputs: None,
             tests_at: Some(tests_at),
+            project: None,
         };
         Assembled {
             program,
@@ -325,7 +339,8 @@ impl Problem {
             | Assembly::Native { .. }
             | Assembly::Io { .. }
             | Assembly::Cruxeval(_)
-            | Assembly::Predict(_) => Code::Solution(r),
+            | Assembly::Predict(_)
+            | Assembly::Exercise(_) => Code::Solution(r),
         })
     }
 }
@@ -415,7 +430,9 @@ impl ProblemSet {
             path: path.to_path_buf(),
             source: e,
         };
-        let sha256 = if path.is_dir() {
+        let sha256 = if format.name == polyglot::FORMAT.name {
+            polyglot::suite_hash(path)?
+        } else if path.is_dir() {
             native::suite_hash(path)?
         } else {
             crate::setup::paths::sha256_file(path).map_err(io)?

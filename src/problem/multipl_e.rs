@@ -44,6 +44,7 @@ pub fn load(
                 stop_tokens: field_strs(value, "stop_tokens", path, number)?,
             },
             time_limit: None,
+            memory_limit: None,
         })
     })
 }

@@ -343,7 +343,7 @@ pub fn read_suite(dir: &Path) -> Result<Suite, InputError> {
 pub const FORMAT: super::formats::Format = super::formats::Format {
     name: "native",
     shape: "a folder of passk's TOML problems (functions and I/O programs)",
-    detect: |p| matches!(p, super::formats::Probe::Dir),
+    detect: |p| matches!(p, super::formats::Probe::Dir(_)),
     load: load_suite,
 };
 
@@ -515,6 +515,7 @@ pub fn render_suite(problems: &[NativeProblem], only: &[Language]) -> Vec<super:
                     problem: Arc::new(p.clone()),
                 },
                 time_limit: None,
+                memory_limit: None,
             });
         }
     }

@@ -72,6 +72,7 @@ pub fn with_prediction(p: &Problem) -> Option<Problem> {
         reference: Some(record.truth.clone()),
         assembly: Assembly::Predict(Arc::new(record)),
         time_limit: None,
+        memory_limit: None,
     })
 }
 

@@ -22,6 +22,9 @@ pub enum Variant {
     Raises,
     InfiniteLoop,
     ExitZero,
+    /// An exercise's own stub files, unchanged: whatever way it fails (most do not
+    /// compile against the tests), it must not pass.
+    Stub,
     /// Per-language bad completions (see `languages`).
     WrongAnswer,
     SyntaxError,
@@ -37,6 +40,7 @@ impl Variant {
             Variant::Raises => "raises",
             Variant::InfiniteLoop => "infinite_loop",
             Variant::ExitZero => "exit_zero",
+            Variant::Stub => "stub",
             Variant::WrongAnswer => "wrong_answer",
             Variant::SyntaxError => "syntax_error",
             Variant::RuntimeError => "runtime_error",
@@ -56,18 +60,27 @@ impl Variant {
             // setup that needs a class only the reference defines fails first).
             Variant::ExitZero => &[Outcome::WrongAnswer, Outcome::RuntimeError],
             Variant::InfiniteLoop => &[Outcome::Timeout],
+            Variant::Stub => &[
+                Outcome::WrongAnswer,
+                Outcome::RuntimeError,
+                Outcome::CompileError,
+                Outcome::SyntaxError,
+                Outcome::Timeout,
+                Outcome::MemoryLimit,
+            ],
             Variant::WrongAnswer => &[Outcome::WrongAnswer],
             Variant::SyntaxError => &[Outcome::SyntaxError, Outcome::CompileError],
             Variant::RuntimeError => &[Outcome::RuntimeError],
         }
     }
 
-    pub const BAD: [Variant; 5] = [
+    pub const BAD: [Variant; 6] = [
         Variant::EmptyBody,
         Variant::ReturnNone,
         Variant::Raises,
         Variant::InfiniteLoop,
         Variant::ExitZero,
+        Variant::Stub,
     ];
 }
 
@@ -77,6 +90,15 @@ pub struct Failure {
     pub variant: Variant,
     pub outcome: Outcome,
     pub detail: String,
+}
+
+/// A wrong verdict the known-defects list explains.
+#[derive(Debug, Clone, Serialize)]
+pub struct Known {
+    pub task_id: String,
+    pub variant: Variant,
+    pub outcome: Outcome,
+    pub reason: String,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -89,6 +111,10 @@ pub struct SetReport {
     /// Variant → (checked, right).
     pub checked: BTreeMap<String, (usize, usize)>,
     pub failures: Vec<Failure>,
+    /// Wrong verdicts on problems listed as known defects for that variant: reported, not
+    /// failures.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub known: Vec<Known>,
     /// Every verdict, keyed `task_id variant` (for comparing sandboxes; not serialized).
     #[serde(skip)]
     pub verdicts: BTreeMap<String, Outcome>,
@@ -110,6 +136,7 @@ pub(crate) type Check = (Job, (String, Variant));
 pub(crate) fn run_checks(
     report: &mut SetReport,
     checks: Vec<Check>,
+    known: &dyn Fn(&str, Variant) -> Option<String>,
     sandbox: Arc<impl Sandbox + 'static>,
     workers: usize,
     cancel: &Cancel,
@@ -143,6 +170,13 @@ pub(crate) fn run_checks(
             let right = v.expected().contains(&r.execution.outcome);
             if right {
                 entry.1 += 1;
+            } else if let Some(reason) = known(&r.task_id, v) {
+                report.known.push(Known {
+                    task_id: r.task_id.clone(),
+                    variant: v,
+                    outcome: r.execution.outcome,
+                    reason,
+                });
             } else {
                 report.failures.push(Failure {
                     task_id: r.task_id.clone(),

@@ -185,7 +185,7 @@ pub fn run_exec<S: Sandbox + 'static>(
         if done.contains(&key) {
             return None;
         }
-        let limits = opts.limits.for_problem(p.time_limit);
+        let limits = opts.limits.for_problem(p.time_limit, p.memory_limit);
         Some(Job {
             model: s.model,
             sample_index,

@@ -11,24 +11,24 @@ use crate::sandbox::{Execution, SandboxId};
 pub fn record(job: Job, sandbox: SandboxId, reused: bool, execution: Execution) -> ResultRecord {
     // A prediction's answer is a literal, read by the host: no grammar of programs applies.
     let literal = job.program.variant == Some(crate::problem::predict::VARIANT);
-    let syntax = match execution.outcome {
-        _ if literal => None,
-        Outcome::NoCode => Some(syntax::SyntaxCheck {
-            valid: false,
-            errors: Vec::new(),
-        }),
-        Outcome::GenerationError => None,
-        // The language's own toolchain accepted a program that ran its tests through:
-        // it is valid whatever the grammar says (tree-sitter-cpp cannot parse
-        // `typeid(int)`, used by HumanEval-X CPP/22 and /137).
-        Outcome::Passed => {
-            syntax::check(job.program.language, &job.program.source).map(|_| syntax::SyntaxCheck {
-                valid: true,
+    let syntax =
+        match execution.outcome {
+            _ if literal => None,
+            Outcome::NoCode => Some(syntax::SyntaxCheck {
+                valid: false,
                 errors: Vec::new(),
-            })
-        }
-        _ => syntax::check(job.program.language, &job.program.source),
-    };
+            }),
+            Outcome::GenerationError => None,
+            // The language's own toolchain accepted a program that ran its tests through:
+            // it is valid whatever the grammar says (tree-sitter-cpp cannot parse
+            // `typeid(int)`, used by HumanEval-X CPP/22 and /137).
+            Outcome::Passed => syntax::check(job.program.language, &job.program.solution_text())
+                .map(|_| syntax::SyntaxCheck {
+                    valid: true,
+                    errors: Vec::new(),
+                }),
+            _ => syntax::check(job.program.language, &job.program.solution_text()),
+        };
     ResultRecord {
         task_id: job.task_id,
         language: job.program.language,

@@ -135,7 +135,7 @@ pub fn check<S: Sandbox + 'static>(
             Some(Job::new(
                 &p.id,
                 p.program_for(&code),
-                opts.limits.for_problem(p.time_limit),
+                opts.limits.for_problem(p.time_limit, p.memory_limit),
             ))
         })
         .collect();

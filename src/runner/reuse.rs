@@ -80,6 +80,12 @@ impl ReuseState {
             crate::sandbox::seal::VERSION,
             job.program.tests_at,
         );
+        let project = job
+            .program
+            .project
+            .as_ref()
+            .map(|p| format!("{:?}", p.files))
+            .unwrap_or_default();
         let tests = match (&job.program.inputs, &job.expect) {
             (Some(inputs), Some(expect)) => format!("{inputs:?} {expect:?}"),
             (Some(inputs), None) => format!("{inputs:?}"),
@@ -89,6 +95,7 @@ impl ReuseState {
             job.program.language.as_str().as_bytes(),
             job.program.source.as_bytes(),
             conventions.as_bytes(),
+            project.as_bytes(),
             tests.as_bytes(),
             sandbox_version.as_bytes(),
             &serde_json::to_vec(&job.limits).unwrap_or_default(),

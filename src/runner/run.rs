@@ -92,7 +92,7 @@ fn job_for(problem: &Problem, r: &SampleRecord, limits: &Limits) -> Job {
     let job = Job::new(
         &problem.id,
         assembled,
-        limits.for_problem(problem.time_limit),
+        limits.for_problem(problem.time_limit, problem.memory_limit),
     );
     Job {
         model: Some(r.model.clone()),

@@ -604,7 +604,15 @@ fn a_selfcheck_judges_each_variant_and_reports_every_verdict_as_an_event() {
     };
     let events = Collect::default();
     let sandbox = Arc::new(FakeSandbox::default());
-    run_checks(&mut report, checks, sandbox, 2, &Cancel::default(), &events);
+    run_checks(
+        &mut report,
+        checks,
+        &|_, _| None,
+        sandbox,
+        2,
+        &Cancel::default(),
+        &events,
+    );
     assert_eq!(
         *events.0.lock().unwrap(),
         ["checks_started", "check", "check", "check"]

@@ -47,16 +47,21 @@ impl Default for Limits {
 }
 
 impl Limits {
-    /// These limits, widened for a problem known to be slow: time, and fuel in the same
-    /// proportion, never below the defaults given.
-    pub fn for_problem(&self, time_limit: Option<Duration>) -> Limits {
+    /// These limits, widened for a problem known to be slow or large: time, fuel in the
+    /// same proportion and the compile step's time (a project's build), and memory; never
+    /// below the limits given.
+    pub fn for_problem(&self, time_limit: Option<Duration>, memory: Option<u64>) -> Limits {
         let mut l = self.clone();
         if let Some(t) = time_limit
             && t > l.time
         {
             let ratio = t.as_secs_f64() / l.time.as_secs_f64();
             l.time = t;
+            l.compile_time = l.compile_time.max(t);
             l.fuel = l.fuel.map(|f| (f as f64 * ratio) as u64);
+        }
+        if let Some(m) = memory {
+            l.memory_bytes = l.memory_bytes.max(m);
         }
         l
     }
@@ -88,9 +93,43 @@ pub struct Program {
     /// the solution. The sandboxes seal the tests from there ([`seal`]); without it the
     /// whole program is treated as tests.
     pub tests_at: Option<usize>,
+    /// A multi-file project (an exercise with its own test runner): `source` is then the
+    /// trusted driver that runs the tests and prints the marker itself, written as the
+    /// language variant's `file`; these files go beside it. Never sealed; process sandbox
+    /// only.
+    pub project: Option<std::sync::Arc<Project>>,
+}
+
+/// The files of a multi-file program besides its driver.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Project {
+    /// (relative path, content): the exercise's own files, then the solution's.
+    pub files: Vec<(String, String)>,
+    /// The paths among `files` that came from the solution (what syntax checks read).
+    pub solution: Vec<String>,
+}
+
+impl Project {
+    /// The solution's files joined, for checks that read one text.
+    pub fn solution_text(&self) -> String {
+        self.files
+            .iter()
+            .filter(|(p, _)| self.solution.contains(p))
+            .map(|(_, c)| c.as_str())
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
 }
 
 impl Program {
+    /// The text that is the solution's code: the source, or a project's solution files.
+    pub fn solution_text(&self) -> std::borrow::Cow<'_, str> {
+        match &self.project {
+            Some(p) => p.solution_text().into(),
+            None => self.source.as_str().into(),
+        }
+    }
+
     /// True when a pass needs the completion marker: the program's own tests decide (no
     /// host-side judge of printed results, not a full program judged by its output).
     pub fn needs_marker(&self) -> bool {
@@ -117,6 +156,7 @@ impl Program {
             judged_on_host: false,
             inputs: None,
             tests_at: None,
+            project: None,
         }
     }
 }

@@ -76,9 +76,12 @@ impl Router {
     }
 
     /// Which sandbox kind runs this program: [`Router::kind`] of its language, except that
-    /// under `auto` a C/C++ program needing a host-only library goes to the process sandbox.
+    /// under `auto` a C/C++ program needing a host-only library, and a multi-file exercise,
+    /// go to the process sandbox.
     pub fn kind_for(&self, program: &Program) -> &'static str {
         match self.kind(program.language) {
+            // An exercise runs its own test runner: only a process has one.
+            "wasm" if self.choice == SandboxChoice::Auto && program.project.is_some() => "process",
             "wasm"
                 if self.choice == SandboxChoice::Auto
                     && matches!(program.language, Language::C | Language::Cpp)

@@ -582,7 +582,7 @@ fn rewrite_words(
 /// Go: a `TestMain` in its own file runs the tests with the test flags reset (a solution's
 /// `init` cannot select no tests or a listing) and prints the marker when they passed; a
 /// solution's own `TestMain` is a duplicate: compile error.
-fn go_main(source: &str) -> String {
+pub fn go_main(source: &str) -> String {
     let package = source
         .lines()
         .find_map(|l| l.trim().strip_prefix("package "))

@@ -175,6 +175,7 @@ pub fn check(
                     run_checks(
                         &mut report,
                         jobs,
+                        &|_, _| None,
                         sandbox.clone(),
                         workers,
                         cancel,

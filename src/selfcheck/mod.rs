@@ -8,6 +8,7 @@ use std::time::Duration;
 
 pub mod languages;
 
+use crate::problem::defects::KnownDefects;
 use crate::problem::{Assembly, Code, Problem, ProblemSet};
 use crate::runner::check::run_checks;
 pub use crate::runner::check::{Failure, SetReport, Variant};
@@ -28,7 +29,9 @@ fn bad_code(problem: &Problem, v: Variant) -> Option<Code> {
         Variant::Raises => "    raise RuntimeError('passk selfcheck: known-bad')\n",
         Variant::InfiniteLoop => "    while True:\n        pass\n",
         Variant::ExitZero => "    import sys\n    sys.exit(0)\n",
-        Variant::WrongAnswer | Variant::SyntaxError | Variant::RuntimeError => return None,
+        Variant::WrongAnswer | Variant::SyntaxError | Variant::RuntimeError | Variant::Stub => {
+            return exercise_code(problem, v);
+        }
     };
     if let Assembly::Native { problem: native } = &problem.assembly {
         // passk's own problems: the renderer's stub (compiles, answers wrongly).
@@ -40,16 +43,8 @@ fn bad_code(problem: &Problem, v: Variant) -> Option<Code> {
     if let Assembly::Cruxeval(record) = &problem.assembly {
         return Some(Code::Solution(cruxeval_bad_answer(record, v)));
     }
-    if let Assembly::Predict(record) = &problem.assembly {
-        // Nothing runs: a wrong value, the call echoed back, and `None` where no value is
-        // wanted; raising and looping have no meaning for a literal.
-        return match v {
-            Variant::EmptyBody => Some(record.wrong()),
-            Variant::ExitZero => Some(record.call.clone()),
-            Variant::ReturnNone if !record.expected.is_null() => Some("None".into()),
-            _ => None,
-        }
-        .map(Code::Solution);
+    if let Assembly::Exercise(_) = &problem.assembly {
+        return exercise_code(problem, v);
     }
     match problem.assembly {
         // A full program that reads nothing and prints nothing.
@@ -71,8 +66,24 @@ fn bad_code(problem: &Problem, v: Variant) -> Option<Code> {
         | Assembly::HumanEvalX { .. }
         | Assembly::Native { .. }
         | Assembly::Cruxeval(_)
-        | Assembly::Predict(_) => None,
+        | Assembly::Predict(_)
+        | Assembly::Exercise(_) => None,
     }
+}
+
+/// An exercise's bad answers: its stubs, and the reference exiting 0 before the tests end.
+fn exercise_code(problem: &Problem, v: Variant) -> Option<Code> {
+    let Assembly::Exercise(exercise) = &problem.assembly else {
+        return None;
+    };
+    let language = exercise.language;
+    match v {
+        Variant::Stub => Some(exercise.stub_answer()),
+        Variant::ExitZero => crate::problem::polyglot::drivers::early_exit(exercise)
+            .map(|files| crate::problem::polyglot::answer::render(language, &files)),
+        _ => None,
+    }
+    .map(Code::Solution)
 }
 
 /// A wrong CRUXEval answer of each bad kind: a value no output is, the answer CRUXEval
@@ -95,7 +106,9 @@ fn cruxeval_bad_answer(record: &crate::problem::cruxeval::Record, v: Variant) ->
         Variant::EmptyBody | Variant::WrongAnswer if input => {
             "'passk-selfcheck-wrong'  # f(".into()
         }
-        Variant::EmptyBody | Variant::WrongAnswer => "'passk-selfcheck-wrong'".into(),
+        Variant::EmptyBody | Variant::WrongAnswer | Variant::Stub => {
+            "'passk-selfcheck-wrong'".into()
+        }
         Variant::ReturnNone if input => record.output.clone(),
         Variant::ReturnNone => format!("f({})", record.input),
         Variant::Raises | Variant::RuntimeError => call("1 // 0"),
@@ -105,11 +118,19 @@ fn cruxeval_bad_answer(record: &crate::problem::cruxeval::Record, v: Variant) ->
     }
 }
 
+/// One problem set to check, under the name reports give it, with the known defects that
+/// explain wrong verdicts on it.
+pub struct SetToCheck<'a> {
+    pub name: &'a str,
+    pub set: &'a ProblemSet,
+    pub known: &'a KnownDefects,
+}
+
 /// Runs the selfcheck of one problem set, reporting each verdict and, at the end,
-/// [`Event::SetChecked`].
+/// [`Event::SetChecked`]. A wrong verdict that the known defects list for that problem and
+/// variant is reported as known, not as a failure.
 pub fn check_set(
-    name: &str,
-    set: &ProblemSet,
+    SetToCheck { name, set, known }: SetToCheck<'_>,
     sandbox: Arc<impl Sandbox + 'static>,
     limits: &Limits,
     workers: usize,
@@ -124,7 +145,7 @@ pub fn check_set(
                 continue;
             }
             let Some(code) = bad_code(p, v) else { continue };
-            let mut l = limits.for_problem(p.time_limit);
+            let mut l = limits.for_problem(p.time_limit, p.memory_limit);
             if v == Variant::InfiniteLoop {
                 l.time = LOOP_LIMIT;
                 l.fuel = l.fuel.map(|f| f / 10);
@@ -142,7 +163,33 @@ pub fn check_set(
         ..Default::default()
     };
     let checks = jobs.into_iter().zip(variants).collect();
-    run_checks(&mut report, checks, sandbox, workers, cancel, reporter);
+    let known = |id: &str, v: Variant| {
+        // An exercise's `exit_zero` is built on its reference: a broken reference breaks it.
+        let on_reference = || {
+            (v == Variant::ExitZero)
+                .then(|| known.get(&set.format, id))
+                .flatten()
+                .map(|d| {
+                    format!(
+                        "built on the reference, which is a known defect: {}",
+                        d.reason
+                    )
+                })
+        };
+        known
+            .get_variant(&set.format, id, v.name())
+            .map(|d| d.reason.clone())
+            .or_else(on_reference)
+    };
+    run_checks(
+        &mut report,
+        checks,
+        &known,
+        sandbox,
+        workers,
+        cancel,
+        reporter,
+    );
     reporter.on(Event::SetChecked(&report));
     report
 }

@@ -107,7 +107,7 @@ fn every_reference_has_one_verdict_in_both_sandboxes() {
         let mut set = tokio::task::JoinSet::new();
         for (i, (what, program, slow)) in programs.into_iter().enumerate() {
             let (wasm, process, sem) = (wasm.clone(), process.clone(), sem.clone());
-            let limits = limits.for_problem(slow);
+            let limits = limits.for_problem(slow, None);
             set.spawn(async move {
                 let _permit = sem.acquire().await.unwrap();
                 let w = wasm.run(&program, &limits).await;

@@ -18,6 +18,7 @@ mod hostile_process;
 mod humaneval_x;
 mod io_programs;
 mod openai_backend;
+mod polyglot;
 mod predict;
 mod reasoning;
 mod reference_check;

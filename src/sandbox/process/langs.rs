@@ -26,6 +26,11 @@ struct RawVariant {
     file: Option<String>,
     compile: Option<Vec<String>>,
     run: Option<Vec<String>>,
+    work_mb: Option<u64>,
+    #[serde(default)]
+    requires: Vec<String>,
+    /// What to say when `requires` is not met, instead of the install hint.
+    unavailable: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -116,9 +121,27 @@ pub struct LanguageDef {
     /// Why this language cannot be installed here at all.
     pub unavailable: Option<String>,
     pub warm_cache: Option<WarmCache>,
+    /// Files a variant's runner needs (test-framework jars, a Python package).
+    pub requires: Vec<String>,
 }
 
 impl LanguageDef {
+    /// Why this definition cannot run here: the first required file that is missing.
+    pub fn missing_requirement(&self) -> Option<String> {
+        let missing = self
+            .requires
+            .iter()
+            .find(|p| !std::path::Path::new(p).exists())?;
+        Some(match &self.unavailable {
+            Some(why) => format!("`{missing}` is not installed: {why}"),
+            None => format!(
+                "`{missing}` is not installed: run `passk setup --langs {}` (Debian packages: {})",
+                self.language,
+                self.apt.join(" ")
+            ),
+        })
+    }
+
     /// The command whose binary must exist for this language to run (compiler first).
     pub fn tool(&self) -> &str {
         self.compile
@@ -187,6 +210,7 @@ fn parse(text: &str) -> Result<(BTreeMap<Language, LanguageDef>, Variants), Stri
                 check_fail: raw.check_fail,
                 unavailable: raw.unavailable,
                 warm_cache: raw.warm_cache,
+                requires: Vec::new(),
             },
         );
     }
@@ -207,6 +231,13 @@ fn parse(text: &str) -> Result<(BTreeMap<Language, LanguageDef>, Variants), Stri
             }
             if let Some(run) = v.run {
                 def.run = run;
+            }
+            if let Some(mb) = v.work_mb {
+                def.work_mb = mb;
+            }
+            def.requires = v.requires;
+            if v.unavailable.is_some() {
+                def.unavailable = v.unavailable;
             }
             variants.insert((bench.clone(), language), def);
         }

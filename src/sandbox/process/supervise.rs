@@ -109,7 +109,23 @@ pub fn main() -> i32 {
         }
     };
     for f in &spec.files {
-        if let Err(e) = std::fs::write(&f.path, &f.content) {
+        // Paths stay inside the work dir (the host checks them too; without a namespace a
+        // `..` would reach the host).
+        let path = Path::new(&f.path);
+        if !path
+            .components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)))
+        {
+            eprintln!("passk supervisor: refusing the file path {}", f.path);
+            return 2;
+        }
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+            && let Err(e) = std::fs::create_dir_all(dir)
+        {
+            eprintln!("passk supervisor: creating {}: {e}", dir.display());
+            return 2;
+        }
+        if let Err(e) = std::fs::write(path, &f.content) {
             eprintln!("passk supervisor: writing {}: {e}", f.path);
             return 2;
         }

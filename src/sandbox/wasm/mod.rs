@@ -217,6 +217,13 @@ impl Sandbox for WasmSandbox {
     }
 
     async fn run(&self, program: &Program, limits: &Limits) -> Execution {
+        if program.project.is_some() {
+            return Execution::verdict(
+                crate::outcome::Outcome::ToolchainMissing,
+                "a multi-file exercise runs its own test runner, in the process sandbox only \
+                 (pass --sandbox process or auto)",
+            );
+        }
         // JavaScript prints the marker after its tests; C and C++ get their own `assert` and
         // `main` back (a pass is `main` returning). Python's component guards its tests itself.
         let sealed;
