@@ -2,7 +2,7 @@
 //! reference passes under its track's own test runner in the process sandbox, every stub
 //! and every reference that exits 0 early fails, except the exercises the known-defects
 //! list names; JavaScript (no Jest here) is a loud harness fault, never a model failure;
-//! answers become files as `passk exec` reads them.
+//! answers become files as `passk exec` reads them, and a repair turn fixes a failed try.
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -105,4 +105,52 @@ fn answers_become_files_and_tests_are_never_the_models() {
     outcomes.sort();
     let got: Vec<&str> = outcomes.iter().map(|(_, o)| o.as_str()).collect();
     assert_eq!(got, ["passed", "wrong_answer", "no_code", "no_code"]);
+}
+
+#[test]
+fn a_repair_turn_with_the_test_output_fixes_the_stub() {
+    // Aider's second try: the stub fails its tests, the repair turn answers the reference.
+    let dir = Path::new(POLYGLOT).join("python/exercises/practice/forth");
+    let example = std::fs::read_to_string(dir.join(".meta/example.py")).unwrap();
+    let stub = std::fs::read_to_string(dir.join("forth.py")).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let replay = tmp.path().join("answers.jsonl");
+    let lines = [
+        serde_json::json!({"task_id": "python/forth", "turn": 0,
+            "completion": format!("forth.py\n```python\n{stub}```\n")}),
+        serde_json::json!({"task_id": "python/forth", "turn": 1,
+            "completion": format!("Fixed.\n\nforth.py\n```python\n{example}```\n")}),
+    ];
+    let text: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+    std::fs::write(&replay, text.join("\n") + "\n").unwrap();
+    let out = tmp.path().join("run");
+    let s = crate::common::summary_of(
+        passk()
+            .args(["run", "--repair", "1", "--no-cache", "--models"])
+            .arg(format!("replay:{}", replay.display()))
+            .arg("--suite")
+            .arg(&dir)
+            .arg("--out")
+            .arg(&out),
+        &out,
+    );
+    let results = jsonl(&out.join("results.jsonl"));
+    let mut by_turn: Vec<(u64, String)> = results
+        .iter()
+        .map(|r| {
+            (
+                r["turn"].as_u64().unwrap_or(0),
+                r["outcome"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    by_turn.sort();
+    assert_eq!(
+        by_turn,
+        [(0, "wrong_answer".to_string()), (1, "passed".to_string())],
+        "{s:#}"
+    );
+    // Both turns are recorded, each with its own answer.
+    let samples = jsonl(&out.join("samples.jsonl"));
+    assert_eq!(samples.len(), 2, "{samples:?}");
 }
