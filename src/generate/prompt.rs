@@ -110,6 +110,20 @@ fn tag(language: Language) -> &'static str {
     }
 }
 
+/// A chat of a system message naming the language's expert and one user message.
+fn expert_chat(language: Language, user: String) -> PromptText {
+    PromptText::Chat(vec![
+        Message {
+            role: "system".into(),
+            content: format!("You are an expert {} programmer.", language.display_name()),
+        },
+        Message {
+            role: "user".into(),
+            content: user,
+        },
+    ])
+}
+
 /// How `language` starts a line comment.
 fn comment_mark(language: Language) -> &'static str {
     use Language::*;
@@ -140,21 +154,15 @@ fn literal_prompt(record: &predict::Record, style: Style) -> PromptText {
 {mark}=> ",
             record.code, record.call
         )),
-        Style::Instruct => PromptText::Chat(vec![
-            Message {
-                role: "system".into(),
-                content: format!("You are an expert {} programmer.", language.display_name()),
-            },
-            Message {
-                role: "user".into(),
-                content: format!(
-                    "{} Put only the answer between [ANSWER] and [/ANSWER].\n\n```{}\n{}\n```",
-                    record.question(),
-                    tag(language),
-                    record.code
-                ),
-            },
-        ]),
+        Style::Instruct => expert_chat(
+            language,
+            format!(
+                "{} Put only the answer between [ANSWER] and [/ANSWER].\n\n```{}\n{}\n```",
+                record.question(),
+                tag(language),
+                record.code
+            ),
+        ),
     }
 }
 
@@ -180,20 +188,14 @@ fn prediction_prompt(record: &cruxeval::Record, style: Style) -> PromptText {
                      answer with the whole call f(...)"
                 }
             };
-            PromptText::Chat(vec![
-                Message {
-                    role: "system".into(),
-                    content: "You are an expert Python programmer.".into(),
-                },
-                Message {
-                    role: "user".into(),
-                    content: format!(
-                        "{ask}. Put only the answer between [ANSWER] and [/ANSWER].\n\n\
-                         ```python\n{}\n```",
-                        record.shown()
-                    ),
-                },
-            ])
+            expert_chat(
+                Language::Python,
+                format!(
+                    "{ask}. Put only the answer between [ANSWER] and [/ANSWER].\n\n\
+                     ```python\n{}\n```",
+                    record.shown()
+                ),
+            )
         }
     }
 }
@@ -210,16 +212,7 @@ pub fn prepare(problem: &Problem, style: Style) -> Prepared {
         // The task and the stub files, in one message; the answer is whole files.
         let prompt = match style {
             Style::Completion => PromptText::Text(problem.prompt.clone()),
-            Style::Instruct => PromptText::Chat(vec![
-                Message {
-                    role: "system".into(),
-                    content: format!("You are an expert {} programmer.", language.display_name()),
-                },
-                Message {
-                    role: "user".into(),
-                    content: problem.prompt.clone(),
-                },
-            ]),
+            Style::Instruct => expert_chat(language, problem.prompt.clone()),
         };
         return Prepared {
             prompt,
@@ -274,16 +267,7 @@ pub fn prepare(problem: &Problem, style: Style) -> Prepared {
                 )
             };
             Prepared {
-                prompt: PromptText::Chat(vec![
-                    Message {
-                        role: "system".into(),
-                        content: format!("You are an expert {name} programmer."),
-                    },
-                    Message {
-                        role: "user".into(),
-                        content: user,
-                    },
-                ]),
+                prompt: expert_chat(language, user),
                 stop: vec![],
                 halt: vec![],
             }
