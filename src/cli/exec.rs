@@ -15,8 +15,8 @@ use crate::runner::exec::{ExecOptions, run_exec};
 #[derive(Args)]
 pub struct ExecArgs {
     /// The problems: a benchmark's file (HumanEval, MBPP, sanitized-MBPP, MultiPL-E,
-    /// HumanEval-X, CRUXEval; .gz accepted), a folder of passk's TOML problems, or a folder
-    /// of Exercism exercises (Aider's polyglot benchmark: samples answer with whole files),
+    /// HumanEval-X, CRUXEval, EvalPlus's HumanEval+ / MBPP+; .gz accepted), a folder of
+    /// passk's TOML problems, or a folder of Exercism exercises (Aider's polyglot benchmark: samples answer with whole files),
     /// by path or by the name of a bundled suite (`core`, `io`).
     #[arg(long = "suite", visible_alias = "problems", value_parser = super::parse_suite)]
     pub problems: PathBuf,

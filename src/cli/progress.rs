@@ -127,6 +127,15 @@ impl Reporter for Progress {
                     }
                 }
             }
+            Event::OraclesStarted { total, cached } => {
+                if total > cached {
+                    self.println(format!(
+                        "ground truth: running the canonical solutions of {} EvalPlus tasks \
+                         ({cached} of {total} known from an earlier run)",
+                        total - cached
+                    ));
+                }
+            }
             Event::ReferencesStarted { total } => {
                 if let Some(b) = &self.bar {
                     b.set_length(total as u64);

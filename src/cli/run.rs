@@ -31,8 +31,9 @@ pub struct RunArgs {
     pub models: Vec<String>,
     /// What to solve: a folder of passk's TOML problems (`problems/core` functions,
     /// `problems/io` full stdin/stdout programs), the routing suite (`problems/routing`),
-    /// a problems file (HumanEval, MBPP, MultiPL-E, HumanEval-X, CRUXEval), or a folder of
-    /// Exercism exercises (Aider's polyglot benchmark: the model answers with whole files).
+    /// a problems file (HumanEval, MBPP, MultiPL-E, HumanEval-X, CRUXEval, EvalPlus), or a
+    /// folder of Exercism exercises (Aider's polyglot benchmark: the model answers with
+    /// whole files).
     /// A bundled suite may be named (`core`, `io`, `routing`).
     #[arg(
         long,

@@ -17,8 +17,9 @@ use crate::selfcheck::{SetReport, SetToCheck, check_set};
 #[derive(Args)]
 pub struct SelfcheckArgs {
     /// A datasets folder holding humaneval/HumanEval.jsonl.gz, mbpp/mbpp.jsonl.gz,
-    /// mbpp/sanitized-mbpp.json.gz and cruxeval/cruxeval.jsonl (or cruxeval-first100.jsonl;
-    /// checked as output and input prediction) — any that exist are checked.
+    /// mbpp/sanitized-mbpp.json.gz, cruxeval/cruxeval.jsonl (or cruxeval-first100.jsonl;
+    /// checked as output and input prediction) and evalplus/HumanEvalPlus.jsonl.gz and
+    /// evalplus/MbppPlus.jsonl.gz — any that exist are checked.
     #[arg(long)]
     pub datasets: Option<PathBuf>,
     /// A known-defects list of your own (TOML, like passk's sandboxes/known-defects.toml),
@@ -42,6 +43,11 @@ pub struct SelfcheckArgs {
     /// prediction (each language's literal of the truth reads back right, wrong ones not).
     #[arg(long, value_parser = super::parse_suite)]
     pub suite: Vec<PathBuf>,
+    /// An EvalPlus release file to check (HumanEvalPlus.jsonl.gz, HumanEvalPlus-Mini,
+    /// MbppPlus.jsonl.gz): the ground truth is computed from each canonical solution here,
+    /// then the canonical solution must pass and the known-bad bodies fail.
+    #[arg(long, value_name = "FILE")]
+    pub evalplus: Vec<PathBuf>,
     /// A CRUXEval file to check (as output and input prediction).
     #[arg(long)]
     pub cruxeval: Vec<PathBuf>,
@@ -67,6 +73,7 @@ pub fn run(args: SelfcheckArgs) -> anyhow::Result<ExitStatus> {
     files.extend(args.mbpp_sanitized.iter().cloned());
     files.extend(args.suite.iter().cloned());
     files.extend(args.cruxeval.iter().cloned());
+    files.extend(args.evalplus.iter().cloned());
     if let Some(dir) = &args.datasets {
         for rel in [
             "humaneval/HumanEval.jsonl.gz",
@@ -74,6 +81,8 @@ pub fn run(args: SelfcheckArgs) -> anyhow::Result<ExitStatus> {
             "mbpp/sanitized-mbpp.json.gz",
             "cruxeval/cruxeval.jsonl",
             "cruxeval/cruxeval-first100.jsonl",
+            "evalplus/HumanEvalPlus.jsonl.gz",
+            "evalplus/MbppPlus.jsonl.gz",
         ] {
             let p = dir.join(rel);
             if p.is_file() {

@@ -492,10 +492,7 @@ fn closers(problem: &Problem, head: &str) -> String {
 
 /// The solution text for an instruct answer's code, and the path taken.
 pub fn merge(problem: &Problem, code: &str) -> (String, Merge) {
-    if matches!(
-        problem.assembly,
-        Assembly::Mbpp { .. } | Assembly::Io { .. }
-    ) {
+    if problem.prompt_is_task() {
         return (code.to_string(), Merge::Whole);
     }
     let language = problem.language;

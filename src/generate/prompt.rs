@@ -231,10 +231,7 @@ pub fn prepare(problem: &Problem, style: Style) -> Prepared {
         };
     }
     let Stops { stop, halt, .. } = stops(problem);
-    let prompt_is_code = !matches!(
-        problem.assembly,
-        Assembly::Mbpp { .. } | Assembly::Io { .. }
-    );
+    let prompt_is_code = !problem.prompt_is_task();
     match style {
         Style::Completion => {
             let text = match &problem.assembly {
@@ -297,10 +294,7 @@ pub fn repair(problem: &Problem, style: Style, attempts: &[Attempt<'_>]) -> Prep
     let language = problem.language;
     match &mut prepared.prompt {
         PromptText::Chat(messages) => {
-            let what = if matches!(
-                problem.assembly,
-                Assembly::Mbpp { .. } | Assembly::Io { .. }
-            ) {
+            let what = if problem.prompt_is_task() {
                 "solution"
             } else {
                 "function, signature included"

@@ -41,6 +41,7 @@ pub struct Format {
 pub const ALL: &[&Format] = &[
     &super::polyglot::FORMAT,
     &super::native::FORMAT,
+    &super::evalplus::FORMAT,
     &super::cruxeval::FORMAT,
     &super::mbpp::SANITIZED,
     &super::humaneval_x::FORMAT,

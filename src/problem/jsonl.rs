@@ -26,10 +26,70 @@ pub fn open(path: &Path) -> Result<Box<dyn BufRead>, InputError> {
     }
 }
 
-/// One non-blank line of a JSONL file, parsed, with its 1-based line number.
+/// One non-blank line of a JSONL file, parsed, with its 1-based line number and its text
+/// (non-finite numbers as [`NONFINITE`] strings, see [`nonfinite_as_strings`]).
 pub struct Line {
     pub number: usize,
     pub value: serde_json::Value,
+    pub text: String,
+}
+
+/// What a bare `NaN`, `Infinity` or `-Infinity` (Python's `json.dumps` writes them for
+/// non-finite floats; JSON has no such numbers) becomes: a string with this prefix.
+pub const NONFINITE: &str = "\\u001fpassk-nonfinite:";
+
+/// The line with every bare `NaN`, `Infinity` and `-Infinity` outside strings written as
+/// the string `"<NONFINITE>NaN"` (…), so that a strict JSON parser reads it; an importer
+/// that hands values back to Python restores them ([`restore_nonfinite`]).
+pub fn nonfinite_as_strings(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains("NaN") && !text.contains("Infinity") {
+        return text.into();
+    }
+    let mut out = String::with_capacity(text.len() + 32);
+    let mut in_string = false;
+    let mut escaped = false;
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        if in_string {
+            out.push(c);
+            match (escaped, c) {
+                (true, _) => escaped = false,
+                (false, '\\') => escaped = true,
+                (false, '"') => in_string = false,
+                _ => {}
+            }
+            rest = &rest[c.len_utf8()..];
+            continue;
+        }
+        let token = ["-Infinity", "Infinity", "NaN"]
+            .into_iter()
+            .find(|t| rest.starts_with(t));
+        match token {
+            Some(t) => {
+                out.push('"');
+                out.push_str(NONFINITE);
+                out.push_str(t);
+                out.push('"');
+                rest = &rest[t.len()..];
+            }
+            None => {
+                in_string = c == '"';
+                out.push(c);
+                rest = &rest[c.len_utf8()..];
+            }
+        }
+    }
+    out.into()
+}
+
+/// The JSON text of a value cut from a [`Line`]'s text, with its non-finite numbers bare
+/// again (for Python's `json.loads`).
+pub fn restore_nonfinite(json: &str) -> String {
+    let mut s = json.to_string();
+    for t in ["-Infinity", "Infinity", "NaN"] {
+        s = s.replace(&format!("\"{NONFINITE}{t}\""), t);
+    }
+    s
 }
 
 /// Streams the lines of a JSONL file. Blank lines are skipped; anything else that is not a
@@ -82,11 +142,13 @@ impl Iterator for Lines {
             if text.trim().is_empty() {
                 continue;
             }
+            let text = nonfinite_as_strings(text);
             return Some(
-                serde_json::from_str(text)
+                serde_json::from_str(&text)
                     .map(|value| Line {
                         number: self.number,
                         value,
+                        text: text.into_owned(),
                     })
                     .map_err(|e| InputError::Line {
                         path: self.path.clone(),
@@ -130,5 +192,25 @@ pub fn first_byte(path: &Path) -> Result<Option<u8>, InputError> {
         }
         let n = buf.len();
         r.consume(n);
+    }
+}
+
+#[cfg(test)]
+mod nonfinite_tests {
+    use super::*;
+
+    #[test]
+    fn bare_nonfinite_numbers_survive_a_strict_parser_and_strings_are_untouched() {
+        let line = r#"{"a": [NaN, -Infinity, 1.5], "s": "NaN \" Infinity"}"#;
+        let text = nonfinite_as_strings(line);
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(v["s"], "NaN \" Infinity");
+        assert!(v["a"][0].as_str().unwrap().ends_with("NaN"));
+        let back = restore_nonfinite(&serde_json::to_string(&v["a"]).unwrap());
+        assert_eq!(back, "[NaN,-Infinity,1.5]");
+        assert!(matches!(
+            nonfinite_as_strings("{\"x\": 1}"),
+            std::borrow::Cow::Borrowed(_)
+        ));
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod cruxeval;
 pub mod defects;
+pub mod evalplus;
 pub mod formats;
 pub mod humaneval;
 pub mod humaneval_x;
@@ -68,6 +69,9 @@ pub enum Assembly {
     /// A multi-file exercise run by its track's own test runner: the answer's files replace
     /// the stubs (Aider's polyglot benchmark, see [`polyglot`]).
     Exercise(std::sync::Arc<polyglot::Exercise>),
+    /// `prompt + completion + "\n" + driver`: differential tests against the canonical
+    /// solution's outputs on every input (EvalPlus, see [`evalplus`]).
+    EvalPlus(std::sync::Arc<evalplus::Task>),
 }
 
 /// What the host checks after a run of one of passk's own problems.
@@ -77,6 +81,8 @@ pub enum Expect {
     Returns(native::Expectations),
     /// A full program's output for each input.
     Output(io::OutputCheck),
+    /// EvalPlus's per-input time limits: the driver's failure at a slow input is a timeout.
+    PerInputTime,
 }
 
 /// A sample assembled into the program to run, with what the host checks after it ran.
@@ -105,6 +111,7 @@ impl Expect {
         match self {
             Expect::Returns(x) => x.judge(e),
             Expect::Output(x) => x.judge(e),
+            Expect::PerInputTime => evalplus::judge_time(e),
         }
     }
 }
@@ -145,7 +152,10 @@ impl Problem {
         match (code, &self.assembly) {
             (
                 Code::Completion(c),
-                Assembly::HumanEval { .. } | Assembly::HumanEvalX { .. } | Assembly::Native { .. },
+                Assembly::HumanEval { .. }
+                | Assembly::HumanEvalX { .. }
+                | Assembly::Native { .. }
+                | Assembly::EvalPlus(_),
             ) => format!("{}{}", self.prompt, c),
             (Code::Completion(c), Assembly::MultiplE { stop_tokens, .. }) => {
                 format!("{}{}", self.prompt, multipl_e::truncate(c, stop_tokens))
@@ -288,6 +298,7 @@ impl Problem {
                 };
             }
             Assembly::Exercise(exercise) => return exercise.assemble(&solution),
+            Assembly::EvalPlus(task) => return task.program_for(&solution),
             Assembly::Predict(record) => {
                 let program = Program {
                     language: self.language,
@@ -329,12 +340,23 @@ impl Problem {
         }
     }
 
+    /// True when the prompt is a task text and an answer is the whole solution (MBPP, I/O
+    /// programs, MBPP+'s docstring prompt), not code to complete.
+    pub fn prompt_is_task(&self) -> bool {
+        match &self.assembly {
+            Assembly::Mbpp { .. } | Assembly::Io { .. } => true,
+            Assembly::EvalPlus(t) => t.dataset == evalplus::Dataset::Mbpp,
+            _ => false,
+        }
+    }
+
     /// The reference in sample form, when the benchmark has one.
     pub fn reference_code(&self) -> Option<Code> {
         self.reference.clone().map(|r| match self.assembly {
             Assembly::HumanEval { .. }
             | Assembly::MultiplE { .. }
-            | Assembly::HumanEvalX { .. } => Code::Completion(r),
+            | Assembly::HumanEvalX { .. }
+            | Assembly::EvalPlus(_) => Code::Completion(r),
             Assembly::Mbpp { .. }
             | Assembly::Native { .. }
             | Assembly::Io { .. }

@@ -134,6 +134,25 @@ pub fn run_exec<S: Sandbox + 'static>(
     check_resume(&opts.out, &manifest)?;
     write_json_atomically(&opts.out.join(MANIFEST), &manifest)?;
 
+    let wanted = |p: &crate::problem::Problem| {
+        selected
+            .iter()
+            .any(|((id, l), _)| *id == p.id && *l == p.language)
+    };
+    let limits = &opts.limits;
+    let (workers, reuse) = (opts.workers, &opts.reuse);
+    let Some(problems) = super::oracle::complete(
+        problems,
+        wanted,
+        sandbox.clone(),
+        limits,
+        workers,
+        reuse,
+        cancel,
+        reporter,
+    ) else {
+        return interrupted_early(&opts.out, 0, reporter);
+    };
     let references: Vec<&crate::problem::Problem> = selected
         .iter()
         .filter_map(|((id, l), _)| problems.find(id, Some(*l)).ok())

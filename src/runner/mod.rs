@@ -7,6 +7,7 @@ pub mod exec;
 #[cfg(test)]
 mod fake;
 pub mod merge;
+pub mod oracle;
 mod record;
 pub mod references;
 pub mod reuse;
@@ -114,6 +115,12 @@ pub enum Event<'a> {
         already_done: usize,
     },
     SampleFinished(&'a ResultRecord),
+    /// The ground truth of `total` EvalPlus tasks is needed, `cached` of them known from an
+    /// earlier run (the rest run their canonical solution now).
+    OraclesStarted {
+        total: usize,
+        cached: usize,
+    },
     /// The reference check of the selected problems begins: `total` references to run.
     ReferencesStarted {
         total: usize,

@@ -226,7 +226,7 @@ pub fn run<S: Sandbox + 'static>(
     reporter: &dyn Reporter,
 ) -> Result<ExecOutcome, RunError> {
     let set = ProblemSet::load_for(&opts.problems, opts.task)?;
-    let mut problems = select(&set, opts);
+    let problems = select(&set, opts);
     if problems.is_empty() {
         return Err(RunError::NothingSelected(format!(
             "{}: no problems in the languages asked for ({})",
@@ -269,6 +269,24 @@ pub fn run<S: Sandbox + 'static>(
     check_resume(&opts.out, &manifest)?;
     write_json_atomically(&opts.out.join(MANIFEST), &manifest)?;
 
+    let ids: HashSet<(String, Language)> = problems
+        .iter()
+        .map(|p| (p.id.clone(), p.language))
+        .collect();
+    let Some(set) = super::oracle::complete(
+        set,
+        |p| ids.contains(&(p.id.clone(), p.language)),
+        sandbox.clone(),
+        &opts.limits,
+        opts.workers,
+        &opts.reuse,
+        cancel,
+        reporter,
+    ) else {
+        return super::exec::interrupted_early(&opts.out, 0, reporter);
+    };
+    // The selection again, now with the ground truth the oracle step filled in.
+    let mut problems = select(&set, opts);
     let checked = super::references::prepare(
         &opts.out,
         &set,

@@ -323,6 +323,7 @@ impl Reporter for Collect {
             Event::ModelReasons { .. } => "reasons",
             Event::Started { .. } => "started",
             Event::SampleFinished(_) => "sample",
+            Event::OraclesStarted { .. } => "oracles_started",
             Event::ReferencesStarted { .. } => "references_started",
             Event::ReferenceFinished(_) => "reference",
             Event::ReferencesChecked(_) => "references_checked",

@@ -46,6 +46,17 @@ fn bad_code(problem: &Problem, v: Variant) -> Option<Code> {
     if let Assembly::Exercise(_) = &problem.assembly {
         return exercise_code(problem, v);
     }
+    if let Assembly::EvalPlus(task) = &problem.assembly {
+        // A completion of the prompt: HumanEval+'s is the function's body, MBPP+'s (a
+        // docstring) the whole function.
+        return Some(Code::Completion(match task.dataset {
+            crate::problem::evalplus::Dataset::HumanEval => body.to_string(),
+            crate::problem::evalplus::Dataset::Mbpp => {
+                let body = if body.is_empty() { "    pass\n" } else { body };
+                format!("def {}(*args, **kwargs):\n{body}", task.entry_point)
+            }
+        }));
+    }
     match problem.assembly {
         // A full program that reads nothing and prints nothing.
         Assembly::Io { .. } => (v == Variant::EmptyBody)
@@ -67,7 +78,8 @@ fn bad_code(problem: &Problem, v: Variant) -> Option<Code> {
         | Assembly::Native { .. }
         | Assembly::Cruxeval(_)
         | Assembly::Predict(_)
-        | Assembly::Exercise(_) => None,
+        | Assembly::Exercise(_)
+        | Assembly::EvalPlus(_) => None,
     }
 }
 
@@ -137,6 +149,27 @@ pub fn check_set(
     cancel: &Cancel,
     reporter: &dyn Reporter,
 ) -> SetReport {
+    let mut report = SetReport {
+        name: name.to_string(),
+        problems: set.len(),
+        ..Default::default()
+    };
+    // EvalPlus tasks are judged against their canonical solution's outputs: computed here,
+    // afresh (no cache), before any variant runs.
+    let completed = crate::runner::oracle::complete(
+        set.clone(),
+        |_| true,
+        sandbox.clone(),
+        limits,
+        workers,
+        &crate::runner::Reuse::none(),
+        cancel,
+        reporter,
+    );
+    let Some(completed) = completed else {
+        return report;
+    };
+    let set = &completed;
     let mut variants: Vec<(String, Variant)> = Vec::new();
     let mut jobs = Vec::new();
     for (i, p) in set.problems.iter().enumerate() {
@@ -157,11 +190,6 @@ pub fn check_set(
             variants.push((p.id.clone(), v));
         }
     }
-    let mut report = SetReport {
-        name: name.to_string(),
-        problems: set.len(),
-        ..Default::default()
-    };
     let checks = jobs.into_iter().zip(variants).collect();
     let known = |id: &str, v: Variant| {
         // An exercise's `exit_zero` is built on its reference: a broken reference breaks it.

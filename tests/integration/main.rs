@@ -10,6 +10,7 @@ mod chat_answers;
 mod cruxeval;
 mod deterministic;
 mod differential;
+mod evalplus;
 mod exec_cli;
 mod gate_cli;
 mod generate_llama;

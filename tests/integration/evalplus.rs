@@ -1,0 +1,184 @@
+//! EvalPlus (HumanEval+ / MBPP+) on fixtures in the release files' format
+//! (`tests/data/evalplus/`: HumanEval's and sanitized MBPP's real prompts and solutions, with
+//! EvalPlus's fields and encoding — `Infinity` and integers beyond 64 bits included): the
+//! ground truth is computed in the sandbox, every canonical solution passes and the
+//! known-bad bodies fail in both sandboxes; samples are judged per input as EvalPlus judges
+//! them (exact, `atol`, set equality, `find_zero`'s oracle), a slow input is a timeout and
+//! the oracle is computed once (cached).
+
+use std::path::{Path, PathBuf};
+
+use crate::common::{jsonl, passk};
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/evalplus")
+        .join(name)
+}
+
+fn selfcheck(sandbox: &str) {
+    let out = passk()
+        .args(["selfcheck", "--json", "--sandbox", sandbox, "--evalplus"])
+        .arg(fixture("HumanEvalPlus-fixture.jsonl"))
+        .arg("--evalplus")
+        .arg(fixture("MbppPlus-fixture.jsonl"))
+        .output()
+        .unwrap();
+    let reports: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    assert!(out.status.success(), "{sandbox}: {reports:#}");
+    for r in reports.as_array().unwrap() {
+        assert_eq!(r["failures"].as_array().unwrap().len(), 0, "{r:#}");
+        let problems = r["problems"].as_u64().unwrap();
+        assert!(problems >= 3, "{r:#}");
+        for variant in [
+            "reference",
+            "empty_body",
+            "return_none",
+            "raises",
+            "exit_zero",
+        ] {
+            assert_eq!(
+                r["checked"][variant],
+                serde_json::json!([problems, problems]),
+                "{sandbox} {variant}: {r:#}"
+            );
+        }
+    }
+}
+
+#[test]
+fn every_canonical_solution_passes_and_bad_bodies_fail_in_the_wasm_sandbox() {
+    selfcheck("wasm");
+}
+
+#[test]
+fn every_canonical_solution_passes_and_bad_bodies_fail_in_the_process_sandbox() {
+    selfcheck("process");
+}
+
+/// `(task_id, completion)` samples scored by `passk exec`; the verdicts by task and order.
+fn exec(file: &str, samples: &[(&str, &str)], cache: &Path) -> Vec<(String, String, String)> {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("samples.jsonl");
+    let lines: Vec<String> = samples
+        .iter()
+        .map(|(t, c)| serde_json::json!({"task_id": t, "completion": c}).to_string())
+        .collect();
+    std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+    let out_dir = tmp.path().join("run");
+    let out = passk()
+        .args(["exec", "--problems"])
+        .arg(fixture(file))
+        .arg("--samples")
+        .arg(&path)
+        .arg("--out")
+        .arg(&out_dir)
+        .arg("--cache-dir")
+        .arg(cache)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(
+        out.status.code().is_some_and(|c| c <= 1),
+        "{stderr}{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let mut records: Vec<serde_json::Value> = jsonl(&out_dir.join("results.jsonl"));
+    records.sort_by_key(|r| r["sample_index"].as_u64());
+    let mut verdicts: Vec<(String, String, String)> = records
+        .iter()
+        .map(|r| {
+            (
+                r["task_id"].as_str().unwrap().to_string(),
+                r["outcome"].as_str().unwrap().to_string(),
+                r["detail"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    // In the samples' order (exec writes as verdicts finish).
+    let order: Vec<&str> = samples.iter().map(|(t, _)| *t).collect();
+    verdicts.sort_by_key(|(t, ..)| order.iter().position(|o| o == t));
+    verdicts.push(("stderr".into(), String::new(), stderr));
+    verdicts
+}
+
+#[test]
+fn samples_are_judged_per_input_as_evalplus_judges_them() {
+    let cache = tempfile::tempdir().unwrap();
+    let v = exec(
+        "HumanEvalPlus-fixture.jsonl",
+        &[
+            // Within atol (1e-6) of the truth: passes, as EvalPlus's allclose does.
+            ("HumanEval/2", "    return number % 1.0 + 1e-9\n"),
+            // A closed form that fails only an input EvalPlus added (plus, not base).
+            (
+                "HumanEval/53",
+                "    return x + y if abs(x) < 2**63 else 0\n",
+            ),
+            // Any zero within atol is right: a different root-finder passes find_zero.
+            (
+                "HumanEval/32",
+                "    lo, hi = -1e6, 1e6\n    for _ in range(200):\n        mid = (lo + hi) / 2\n        if poly(xs, lo) * poly(xs, mid) <= 0:\n            hi = mid\n        else:\n            lo = mid\n    return lo\n",
+            ),
+            // Correct but far slower than the ground truth on one input.
+            (
+                "HumanEval/55",
+                "    import time\n    if n == 25:\n        t = time.time()\n        while time.time() - t < 6:\n            pass\n    a, b = 0, 1\n    for _ in range(n):\n        a, b = b, a + b\n    return a\n",
+            ),
+        ],
+        cache.path(),
+    );
+    let stderr = &v.last().unwrap().2;
+    assert!(stderr.contains("ground truth"), "{stderr}");
+    assert_eq!(
+        (v[0].0.as_str(), v[0].1.as_str()),
+        ("HumanEval/2", "passed"),
+        "{v:#?}"
+    );
+    assert_eq!(v[1].1, "wrong_answer", "{v:#?}");
+    assert!(v[1].2.contains("plus input 0"), "{v:#?}");
+    assert_eq!(v[2].1, "passed", "{v:#?}");
+    assert_eq!(v[3].1, "timeout", "{v:#?}");
+    assert!(
+        v[3].2.contains("plus input 1") && v[3].2.contains("limit"),
+        "{v:#?}"
+    );
+
+    // The ground truth is known now: a second run computes none.
+    let again = exec(
+        "HumanEvalPlus-fixture.jsonl",
+        &[("HumanEval/53", "    return x + y\n")],
+        cache.path(),
+    );
+    assert_eq!(again[0].1, "passed", "{again:#?}");
+    assert!(
+        !again.last().unwrap().2.contains("ground truth"),
+        "{again:#?}"
+    );
+}
+
+#[test]
+fn mbpp_plus_restores_tuples_and_compares_sets_where_evalplus_does() {
+    let cache = tempfile::tempdir().unwrap();
+    let v = exec(
+        "MbppPlus-fixture.jsonl",
+        &[
+            // Mbpp/2 takes tuples (restored from the file's lists) and is compared as a set:
+            // a list in another order passes, one that relies on list arguments fails.
+            (
+                "Mbpp/2",
+                "def similar_elements(a, b):\n    assert isinstance(a, tuple)\n    return sorted(set(a) & set(b), reverse=True)\n",
+            ),
+            // Mbpp/4 is compared exactly: ascending order is wrong.
+            (
+                "Mbpp/4",
+                "def heap_queue_largest(nums, n):\n    return sorted(nums)[-n:]\n",
+            ),
+        ],
+        cache.path(),
+    );
+    assert_eq!(v[0].1, "passed", "{v:#?}");
+    assert_eq!(v[1].1, "wrong_answer", "{v:#?}");
+    assert!(v[1].2.contains("base input 0"), "{v:#?}");
+}
