@@ -139,15 +139,13 @@ pub fn run_exec<S: Sandbox + 'static>(
             .iter()
             .any(|((id, l), _)| *id == p.id && *l == p.language)
     };
-    let limits = &opts.limits;
-    let (workers, reuse) = (opts.workers, &opts.reuse);
     let Some(problems) = super::oracle::complete(
-        problems,
+        &problems,
         wanted,
         sandbox.clone(),
-        limits,
-        workers,
-        reuse,
+        &opts.limits,
+        opts.workers,
+        &opts.reuse,
         cancel,
         reporter,
     ) else {

@@ -6,13 +6,13 @@
 //! execution cache does not keep). A task whose ground truth fails keeps the reason: its
 //! reference then fails the reference check with it, and the task is excluded.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
-use std::path::PathBuf;
 use std::sync::Arc;
 
-use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use super::reuse::{entry, store};
 use super::{Cancel, Event, Job, Reporter, Reuse, execute};
 use crate::problem::evalplus::{self, Oracle, Task};
 use crate::problem::{Assembly, Problem, ProblemSet};
@@ -21,17 +21,11 @@ use crate::sandbox::{Limits, Sandbox};
 /// Bumped when the oracle's program or its reading changes: older entries are not read.
 const VERSION: &str = "evalplus-oracle-1";
 
-#[derive(Serialize, Deserialize)]
-struct Cached {
-    expected: Vec<String>,
-    seconds: Vec<f64>,
-}
-
-/// The set with the oracle of every EvalPlus task among `wanted` filled in (other sets are
-/// returned as they are). `None` when cancelled before every oracle ran.
+/// The set with the oracle of every EvalPlus task among `wanted` filled in (a set with none
+/// to fill is returned as it is, not copied). `None` when cancelled before every oracle ran.
 #[allow(clippy::too_many_arguments)]
-pub fn complete<S: Sandbox + 'static>(
-    set: ProblemSet,
+pub fn complete<'a, S: Sandbox + 'static>(
+    set: &'a ProblemSet,
     wanted: impl Fn(&Problem) -> bool,
     sandbox: Arc<S>,
     limits: &Limits,
@@ -39,18 +33,25 @@ pub fn complete<S: Sandbox + 'static>(
     reuse: &Reuse,
     cancel: &Cancel,
     reporter: &dyn Reporter,
-) -> Option<ProblemSet> {
-    let tasks: Vec<(usize, Arc<Task>)> = set
+) -> Option<Cow<'a, ProblemSet>> {
+    // Position in the set → the task and its oracle's cache key.
+    let tasks: HashMap<usize, (&Arc<Task>, String)> = set
         .problems
         .iter()
         .enumerate()
         .filter_map(|(i, p)| match &p.assembly {
-            Assembly::EvalPlus(t) if t.oracle.is_none() && wanted(p) => Some((i, t.clone())),
+            Assembly::EvalPlus(t) if t.oracle.is_none() && wanted(p) => {
+                let program = t.oracle_program();
+                Some((
+                    i,
+                    (t, key(&program.source, &sandbox.id_for(&program).version)),
+                ))
+            }
             _ => None,
         })
         .collect();
     if tasks.is_empty() {
-        return Some(set);
+        return Some(Cow::Borrowed(set));
     }
     let cache = reuse.disk.as_ref().map(|d| d.join("oracles"));
     let limits = Limits {
@@ -62,21 +63,22 @@ pub fn complete<S: Sandbox + 'static>(
     };
     let mut found: HashMap<usize, Result<Oracle, String>> = HashMap::new();
     let mut jobs = Vec::new();
-    for (i, task) in &tasks {
-        let program = task.oracle_program();
-        let key = key(&program.source, &sandbox.id_for(&program).version);
-        match cache.as_ref().and_then(|c| read(c, &key)) {
+    for (&i, (task, key)) in &tasks {
+        match cache.as_ref().and_then(|c| read(c, key)) {
             Some(o) => {
-                found.insert(*i, Ok(o));
+                found.insert(i, Ok(o));
             }
-            None => jobs.push(Job::new(i.to_string(), program, limits.clone())),
+            None => jobs.push(Job::new(
+                i.to_string(),
+                task.oracle_program(),
+                limits.clone(),
+            )),
         }
     }
     reporter.on(Event::OraclesStarted {
         total: tasks.len(),
         cached: found.len(),
     });
-    let by_index: HashMap<usize, &Arc<Task>> = tasks.iter().map(|(i, t)| (*i, t)).collect();
     let total = jobs.len();
     let mut ran = 0;
     let all_started = execute(
@@ -87,14 +89,17 @@ pub fn complete<S: Sandbox + 'static>(
         cancel,
         |r| {
             ran += 1;
-            let Ok(i) = r.task_id.parse::<usize>() else {
+            let Some((i, (task, key))) = r
+                .task_id
+                .parse::<usize>()
+                .ok()
+                .and_then(|i| Some((i, tasks.get(&i)?)))
+            else {
                 return;
             };
-            let Some(task) = by_index.get(&i) else { return };
             let oracle = task.read_oracle(&r.execution);
             if let (Ok(o), Some(dir)) = (&oracle, &cache) {
-                let program = task.oracle_program();
-                write(dir, &key(&program.source, &r.sandbox.version), o);
+                store(&entry(dir, key), o);
             }
             found.insert(i, oracle);
         },
@@ -115,7 +120,11 @@ pub fn complete<S: Sandbox + 'static>(
         task.oracle = Some(oracle.map(Arc::new));
         p.assembly = Assembly::EvalPlus(Arc::new(task));
     }
-    Some(ProblemSet::new(problems, &set.format, set.sha256.clone()))
+    Some(Cow::Owned(ProblemSet::new(
+        problems,
+        &set.format,
+        set.sha256.clone(),
+    )))
 }
 
 fn key(source: &str, sandbox_version: &str) -> String {
@@ -127,34 +136,8 @@ fn key(source: &str, sandbox_version: &str) -> String {
     hex::encode(h.finalize())
 }
 
-fn path(dir: &std::path::Path, key: &str) -> PathBuf {
-    dir.join(&key[..2]).join(format!("{key}.json"))
-}
-
 /// A missing or unreadable entry is only a miss: the oracle runs again.
 fn read(dir: &std::path::Path, key: &str) -> Option<Oracle> {
-    let text = std::fs::read(path(dir, key)).ok()?;
-    let c: Cached = serde_json::from_slice(&text).ok()?;
-    Some(Oracle {
-        expected: c.expected,
-        seconds: c.seconds,
-    })
-}
-
-/// Best effort and atomic: an entry that cannot be written costs only a recomputation.
-fn write(dir: &std::path::Path, key: &str, o: &Oracle) {
-    let path = path(dir, key);
-    let Some(parent) = path.parent() else { return };
-    if std::fs::create_dir_all(parent).is_err() {
-        return;
-    }
-    let c = Cached {
-        expected: o.expected.clone(),
-        seconds: o.seconds.clone(),
-    };
-    if let Ok(mut tmp) = tempfile::NamedTempFile::new_in(parent)
-        && serde_json::to_writer(&mut tmp, &c).is_ok()
-    {
-        let _ = tmp.persist(path);
-    }
+    let text = std::fs::read(entry(dir, key)).ok()?;
+    serde_json::from_slice(&text).ok()
 }

@@ -107,13 +107,7 @@ impl ReuseState {
     }
 
     fn path(&self, key: &Key) -> Option<PathBuf> {
-        let hex = hex::encode(key);
-        Some(
-            self.disk
-                .as_ref()?
-                .join(&hex[..2])
-                .join(format!("{hex}.json")),
-        )
+        Some(entry(self.disk.as_ref()?, &hex::encode(key)))
     }
 
     pub fn lookup(&self, key: &Key) -> Option<Found> {
@@ -167,8 +161,14 @@ impl ReuseState {
     }
 }
 
+/// Where a cache entry named by the hex digest `hex` lives under `dir` (one folder per
+/// first two digits, so no folder grows huge).
+pub(super) fn entry(dir: &std::path::Path, hex: &str) -> PathBuf {
+    dir.join(&hex[..2]).join(format!("{hex}.json"))
+}
+
 /// Best effort and atomic: a cache that cannot be written costs only a re-execution.
-fn store(path: &std::path::Path, e: &Execution) {
+pub(super) fn store(path: &std::path::Path, e: &impl serde::Serialize) {
     let Some(dir) = path.parent() else { return };
     if std::fs::create_dir_all(dir).is_err() {
         return;

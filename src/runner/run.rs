@@ -274,7 +274,7 @@ pub fn run<S: Sandbox + 'static>(
         .map(|p| (p.id.clone(), p.language))
         .collect();
     let Some(set) = super::oracle::complete(
-        set,
+        &set,
         |p| ids.contains(&(p.id.clone(), p.language)),
         sandbox.clone(),
         &opts.limits,

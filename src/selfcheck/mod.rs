@@ -157,7 +157,7 @@ pub fn check_set(
     // EvalPlus tasks are judged against their canonical solution's outputs: computed here,
     // afresh (no cache), before any variant runs.
     let completed = crate::runner::oracle::complete(
-        set.clone(),
+        set,
         |_| true,
         sandbox.clone(),
         limits,
@@ -169,7 +169,7 @@ pub fn check_set(
     let Some(completed) = completed else {
         return report;
     };
-    let set = &completed;
+    let set: &ProblemSet = &completed;
     let mut variants: Vec<(String, Variant)> = Vec::new();
     let mut jobs = Vec::new();
     for (i, p) in set.problems.iter().enumerate() {

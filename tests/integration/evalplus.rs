@@ -84,8 +84,7 @@ fn exec(file: &str, samples: &[(&str, &str)], cache: &Path) -> Vec<(String, Stri
         "{stderr}{}",
         String::from_utf8_lossy(&out.stdout)
     );
-    let mut records: Vec<serde_json::Value> = jsonl(&out_dir.join("results.jsonl"));
-    records.sort_by_key(|r| r["sample_index"].as_u64());
+    let records: Vec<serde_json::Value> = jsonl(&out_dir.join("results.jsonl"));
     let mut verdicts: Vec<(String, String, String)> = records
         .iter()
         .map(|r| {

@@ -82,7 +82,7 @@ pub struct Task {
 
 /// What the canonical solution returned for each input (as Python source) and how long
 /// each call took here, in seconds.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, Deserialize)]
 pub struct Oracle {
     pub expected: Vec<String>,
     pub seconds: Vec<f64>,
