@@ -120,6 +120,7 @@ fn passk_rate(
             disk: None,
         },
         shard: None,
+        window: None,
         task: None,
         // Throughput of scoring alone: references would be a second, cached run.
         references: crate::runner::references::ReferenceSettings {

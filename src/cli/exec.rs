@@ -15,7 +15,7 @@ use crate::runner::exec::{ExecOptions, run_exec};
 #[derive(Args)]
 pub struct ExecArgs {
     /// The problems: a benchmark's file (HumanEval, MBPP, sanitized-MBPP, MultiPL-E,
-    /// HumanEval-X, CRUXEval, EvalPlus's HumanEval+ / MBPP+; .gz accepted), a folder of
+    /// HumanEval-X, CRUXEval, EvalPlus's HumanEval+ / MBPP+, LiveCodeBench; .gz accepted), a folder of
     /// passk's TOML problems, or a folder of Exercism exercises (Aider's polyglot benchmark: samples answer with whole files),
     /// by path or by the name of a bundled suite (`core`, `io`).
     #[arg(long = "suite", visible_alias = "problems", value_parser = super::parse_suite)]
@@ -37,6 +37,8 @@ pub struct ExecArgs {
     /// Job's JOB_COMPLETION_INDEX); join the shards' directories with `passk merge`.
     #[arg(long, value_name = "INDEX/COUNT")]
     pub shard: Option<crate::rundir::shard::Shard>,
+    #[command(flatten)]
+    pub window: super::WindowArgs,
     /// CRUXEval files: what the samples answer (`output-prediction`: f's return value;
     /// `input-prediction`: a call f(...) that returns the output). A suite of typed
     /// problems with `output-prediction`: each sample is a literal of its language.
@@ -56,6 +58,7 @@ pub fn run(args: ExecArgs) -> anyhow::Result<ExitStatus> {
         workers: args.sandbox.workers(),
         reuse: args.reuse.reuse(),
         shard: args.shard,
+        window: args.window.window(),
         task: args.task,
         references: args.references.settings(),
     };
@@ -157,7 +160,11 @@ pub fn render_table(s: &Summary) -> String {
             row(model_lang, g);
         }
     }
-    if s.by_language.len() > 1 || !s.by_model.is_empty() {
+    // The benchmark's own groupings (LiveCodeBench's platforms and difficulties).
+    for (facet, g) in &s.by_facet {
+        row(facet, g);
+    }
+    if s.by_language.len() > 1 || !s.by_model.is_empty() || !s.by_facet.is_empty() {
         row("all", &s.overall);
     }
     out
@@ -186,5 +193,35 @@ mod tests {
             b.add(&ResultRecord::for_test(task, Some(model), i, o));
         }
         insta::assert_snapshot!(render_table(&b.finish(8)));
+    }
+
+    #[test]
+    fn facets_get_rows_of_their_own() {
+        let mut b = SummaryBuilder::default();
+        for (task, facets, o) in [
+            (
+                "1",
+                ["platform:leetcode", "difficulty:easy"],
+                Outcome::Passed,
+            ),
+            (
+                "2",
+                ["platform:leetcode", "difficulty:hard"],
+                Outcome::WrongAnswer,
+            ),
+            (
+                "3",
+                ["platform:atcoder", "difficulty:easy"],
+                Outcome::Passed,
+            ),
+        ] {
+            let mut r = ResultRecord::for_test(task, None, 0, o);
+            r.facets = facets.iter().map(|f| f.to_string()).collect();
+            b.add(&r);
+        }
+        let s = b.finish(3);
+        assert_eq!(s.by_facet["difficulty:easy"].pass_at_k["pass@1"], 1.0);
+        assert_eq!(s.by_facet["platform:leetcode"].pass_at_k["pass@1"], 0.5);
+        insta::assert_snapshot!(render_table(&s));
     }
 }

@@ -236,6 +236,24 @@ pub fn parse_suite(s: &str) -> Result<PathBuf, String> {
     resolve_suite(s, std::path::Path::new(SUITES_ROOT))
 }
 
+/// The publication window, shared by `exec` and `run`.
+#[derive(Args)]
+pub struct WindowArgs {
+    /// Only problems published on or after DATE (YYYY-MM-DD; LiveCodeBench's
+    /// `contest_date`): score a model on problems newer than its training data.
+    #[arg(long, value_name = "DATE", value_parser = crate::problem::window::parse_date)]
+    pub since: Option<chrono::NaiveDate>,
+    /// Only problems published on or before DATE (YYYY-MM-DD, inclusive).
+    #[arg(long, value_name = "DATE", value_parser = crate::problem::window::parse_date)]
+    pub until: Option<chrono::NaiveDate>,
+}
+
+impl WindowArgs {
+    pub fn window(&self) -> Option<crate::problem::window::Window> {
+        crate::problem::window::Window::new(self.since, self.until)
+    }
+}
+
 /// Reuse of verdicts, shared by `exec` and `run`.
 #[derive(Args)]
 pub struct ReuseArgs {

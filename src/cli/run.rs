@@ -31,7 +31,8 @@ pub struct RunArgs {
     pub models: Vec<String>,
     /// What to solve: a folder of passk's TOML problems (`problems/core` functions,
     /// `problems/io` full stdin/stdout programs), the routing suite (`problems/routing`),
-    /// a problems file (HumanEval, MBPP, MultiPL-E, HumanEval-X, CRUXEval, EvalPlus), or a
+    /// a problems file (HumanEval, MBPP, MultiPL-E, HumanEval-X, CRUXEval, EvalPlus,
+    /// LiveCodeBench), or a
     /// folder of Exercism exercises (Aider's polyglot benchmark: the model answers with
     /// whole files).
     /// A bundled suite may be named (`core`, `io`, `routing`).
@@ -119,6 +120,8 @@ pub struct RunArgs {
     /// Run only shard INDEX/COUNT of the problems; join the shards with `passk merge`.
     #[arg(long, value_name = "INDEX/COUNT")]
     pub shard: Option<crate::rundir::shard::Shard>,
+    #[command(flatten)]
+    pub window: super::WindowArgs,
     #[command(flatten)]
     pub reuse: super::ReuseArgs,
     #[command(flatten)]
@@ -208,6 +211,7 @@ pub fn run_cmd(args: RunArgs) -> anyhow::Result<ExitStatus> {
         workers: args.sandbox.workers(),
         reuse: args.reuse.reuse(),
         shard: args.shard,
+        window: args.window.window(),
         repair: args.repair,
         task: args.task,
         references: args.references.settings(),
@@ -311,7 +315,15 @@ pub fn render_models(s: &Summary) -> String {
     use std::fmt::Write;
     let mut out = String::new();
     let k_max = s.overall.n_min;
-    let mut header = format!("{:<32} {:>8} {:>8}", "model/language", "problems", "pass@1");
+    let w = s
+        .by_model
+        .keys()
+        .chain(s.by_facet.keys())
+        .map(|k| k.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(32);
+    let mut header = format!("{:<w$} {:>8} {:>8}", "model/language", "problems", "pass@1");
     if k_max > 1 {
         let _ = write!(header, " {:>9}", format!("pass@{k_max}"));
     }
@@ -321,12 +333,9 @@ pub fn render_models(s: &Summary) -> String {
         "syntax", "tok/sample", "latency"
     );
     let pct = |v: Option<f64>| v.map_or("-".into(), |v| format!("{:.1}%", v * 100.0));
-    // language → (model, pass@1)
-    let mut by_lang: BTreeMap<&str, Vec<(&str, f64)>> = BTreeMap::new();
-    for (key, g) in &s.by_model {
-        let (model, lang) = key.rsplit_once('/').unwrap_or((key, ""));
+    let row = |out: &mut String, key: &str, g: &crate::rundir::summary::Group| {
         let p1 = g.pass_at_k.get("pass@1").copied();
-        let _ = write!(out, "{:<32} {:>8} {:>8}", key, g.problems, pct(p1));
+        let _ = write!(out, "{:<w$} {:>8} {:>8}", key, g.problems, pct(p1));
         if k_max > 1 {
             let _ = write!(
                 out,
@@ -347,10 +356,20 @@ pub fn render_models(s: &Summary) -> String {
             tokens,
             latency
         );
+    };
+    // language → (model, pass@1)
+    let mut by_lang: BTreeMap<&str, Vec<(&str, f64)>> = BTreeMap::new();
+    for (key, g) in &s.by_model {
+        let (model, lang) = key.rsplit_once('/').unwrap_or((key, ""));
+        row(&mut out, key, g);
         by_lang
             .entry(lang)
             .or_default()
-            .push((model, p1.unwrap_or(0.0)));
+            .push((model, g.pass_at_k.get("pass@1").copied().unwrap_or(0.0)));
+    }
+    // The benchmark's own groupings (LiveCodeBench's platforms and difficulties).
+    for (key, g) in &s.by_facet {
+        row(&mut out, key, g);
     }
     for (key, g) in &s.by_model {
         if let Some(r) = &g.repair {

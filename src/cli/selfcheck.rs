@@ -18,8 +18,9 @@ use crate::selfcheck::{SetReport, SetToCheck, check_set};
 pub struct SelfcheckArgs {
     /// A datasets folder holding humaneval/HumanEval.jsonl.gz, mbpp/mbpp.jsonl.gz,
     /// mbpp/sanitized-mbpp.json.gz, cruxeval/cruxeval.jsonl (or cruxeval-first100.jsonl;
-    /// checked as output and input prediction) and evalplus/HumanEvalPlus.jsonl.gz and
-    /// evalplus/MbppPlus.jsonl.gz — any that exist are checked.
+    /// checked as output and input prediction), evalplus/HumanEvalPlus.jsonl.gz,
+    /// evalplus/MbppPlus.jsonl.gz and livecodebench/test*.jsonl — any that exist are
+    /// checked.
     #[arg(long)]
     pub datasets: Option<PathBuf>,
     /// A known-defects list of your own (TOML, like passk's sandboxes/known-defects.toml),
@@ -48,6 +49,12 @@ pub struct SelfcheckArgs {
     /// then the canonical solution must pass and the known-bad bodies fail.
     #[arg(long, value_name = "FILE")]
     pub evalplus: Vec<PathBuf>,
+    /// A LiveCodeBench code_generation_lite file to check (test.jsonl … test6.jsonl). It
+    /// ships no solutions, so this proves the harness only: every known-bad answer (a
+    /// program that prints nothing, a method returning None, one that raises, loops or
+    /// exits early) must fail every problem with the right outcome.
+    #[arg(long, value_name = "FILE")]
+    pub livecodebench: Vec<PathBuf>,
     /// A CRUXEval file to check (as output and input prediction).
     #[arg(long)]
     pub cruxeval: Vec<PathBuf>,
@@ -74,6 +81,7 @@ pub fn run(args: SelfcheckArgs) -> anyhow::Result<ExitStatus> {
     files.extend(args.suite.iter().cloned());
     files.extend(args.cruxeval.iter().cloned());
     files.extend(args.evalplus.iter().cloned());
+    files.extend(args.livecodebench.iter().cloned());
     if let Some(dir) = &args.datasets {
         for rel in [
             "humaneval/HumanEval.jsonl.gz",
@@ -88,6 +96,19 @@ pub fn run(args: SelfcheckArgs) -> anyhow::Result<ExitStatus> {
             if p.is_file() {
                 files.push(p);
             }
+        }
+        // LiveCodeBench's releases: test.jsonl, then test2.jsonl … test6.jsonl.
+        if let Ok(entries) = std::fs::read_dir(dir.join("livecodebench")) {
+            let mut found: Vec<PathBuf> = entries
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| {
+                    p.file_name()
+                        .and_then(|n| n.to_str())
+                        .is_some_and(|n| n.starts_with("test") && n.ends_with(".jsonl"))
+                })
+                .collect();
+            found.sort();
+            files.extend(found);
         }
     }
     let multipl_e = args.multipl_e.clone().or_else(|| {

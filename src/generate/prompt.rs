@@ -76,7 +76,7 @@ fn stops(problem: &Problem) -> Stops {
         };
     }
     // A full program has no natural end a stop string could mark but a closing fence.
-    if let Assembly::Io { .. } = &problem.assembly {
+    if let Assembly::Io { .. } | Assembly::LiveCodeBench(_) = &problem.assembly {
         return Stops {
             stop: vec!["\n```".into()],
             halt: vec![],
@@ -236,7 +236,9 @@ pub fn prepare(problem: &Problem, style: Style) -> Prepared {
         Style::Completion => {
             let text = match &problem.assembly {
                 // A full program's task: a comment at the top of the file, the code follows.
-                Assembly::Io { .. } => task_comment(language, &problem.prompt),
+                Assembly::Io { .. } | Assembly::LiveCodeBench(_) => {
+                    task_comment(language, &problem.prompt)
+                }
                 // MBPP's prompt is a task text: shown as a docstring, the code follows.
                 Assembly::Mbpp { .. } => format!("\"\"\"\n{}\n\"\"\"\n", problem.prompt.trim()),
                 _ => problem.prompt.clone(),

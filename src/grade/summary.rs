@@ -170,6 +170,7 @@ pub struct SummaryBuilder {
     by_language: BTreeMap<String, Tally>,
     by_model: BTreeMap<String, Tally>,
     models: BTreeMap<String, Tally>,
+    by_facet: BTreeMap<String, Tally>,
     executed: usize,
     faults: usize,
     /// Repair turns of the run (0: single-shot, no repair scores).
@@ -196,8 +197,20 @@ impl SummaryBuilder {
         }
     }
 
-    /// The tallies `r` counts in: overall, its language's, its model × language's.
+    /// The tallies `r` counts in: overall, its language's, its model × language's, its
+    /// (model ×) facets'.
     fn tallies(&mut self, r: &ResultRecord) -> Vec<&mut Tally> {
+        let keys: Vec<String> = r
+            .facets
+            .iter()
+            .map(|f| match &r.model {
+                Some(m) => format!("{m}/{f}"),
+                None => f.clone(),
+            })
+            .collect();
+        for k in &keys {
+            self.by_facet.entry(k.clone()).or_default();
+        }
         let mut out = vec![&mut self.overall];
         out.push(self.by_language.entry(r.language.to_string()).or_default());
         if let Some(m) = &r.model {
@@ -208,6 +221,12 @@ impl SummaryBuilder {
             );
             out.push(self.models.entry(m.clone()).or_default());
         }
+        out.extend(
+            self.by_facet
+                .iter_mut()
+                .filter(|(k, _)| keys.contains(k))
+                .map(|(_, t)| t),
+        );
         out
     }
 
@@ -256,6 +275,11 @@ impl SummaryBuilder {
                 .collect(),
             models: self
                 .models
+                .iter()
+                .map(|(k, t)| (k.clone(), t.group(self.repair)))
+                .collect(),
+            by_facet: self
+                .by_facet
                 .iter()
                 .map(|(k, t)| (k.clone(), t.group(self.repair)))
                 .collect(),

@@ -42,6 +42,7 @@ pub const ALL: &[&Format] = &[
     &super::polyglot::FORMAT,
     &super::native::FORMAT,
     &super::evalplus::FORMAT,
+    &super::livecodebench::FORMAT,
     &super::cruxeval::FORMAT,
     &super::mbpp::SANITIZED,
     &super::humaneval_x::FORMAT,

@@ -18,6 +18,8 @@ use crate::lang::Language;
 use crate::outcome::Outcome;
 use crate::sandbox::Execution;
 
+pub mod decimal;
+
 /// How a program's output is compared with the expected output.
 #[derive(Debug, Clone, Copy, PartialEq, Deserialize, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -29,6 +31,10 @@ pub enum Compare {
     /// Tokens; where both are numbers they may differ by `tolerance` (absolute, or relative
     /// to the expected value when that is larger than 1).
     Float,
+    /// LiveCodeBench's rule: the outputs stripped and cut into lines, each stripped; as
+    /// many lines, each equal as text or else token by token as exact decimal numbers
+    /// (`1.50` is `1.5`, `1e3` is `1000`; see [`decimal`]).
+    Decimal,
 }
 
 #[derive(Debug, Deserialize)]
@@ -127,6 +133,9 @@ pub fn prompt(p: &IoProblem, language: Language) -> String {
         Compare::Exact => "Output must match exactly (trailing newlines aside).",
         Compare::Whitespace => "Output is compared token by token; spacing does not matter.",
         Compare::Float => "Numbers in the output are compared with a small tolerance.",
+        Compare::Decimal => {
+            "Output is compared line by line; a number may be written in any equal decimal form."
+        }
     };
     let example = &p.tests[0];
     format!(
@@ -166,6 +175,7 @@ pub fn render_suite(problems: &[IoProblem], languages: &[Language]) -> Vec<super
             compare: p.compare,
             tolerance: p.tolerance,
             expected: p.tests.iter().map(|t| t.output.clone()).collect(),
+            per_test: None,
         }));
         let inputs = Arc::new(p.tests.iter().map(|t| t.input.clone()).collect::<Vec<_>>());
         for &language in languages {
@@ -193,6 +203,9 @@ pub struct OutputCheck {
     pub compare: Compare,
     pub tolerance: f64,
     pub expected: Vec<String>,
+    /// A benchmark's wall-clock limit per test (LiveCodeBench's 6 s), judged from each
+    /// run's measured time; the sandbox's own limit still stops a run that never ends.
+    pub per_test: Option<std::time::Duration>,
 }
 
 impl OutputCheck {
@@ -219,6 +232,7 @@ impl OutputCheck {
                     show(gl.get(line).copied())
                 ))
             }
+            Compare::Decimal => decimal::differs(want, got),
             Compare::Whitespace | Compare::Float => {
                 let (wt, gt): (Vec<&str>, Vec<&str>) = (
                     want.split_whitespace().collect(),
@@ -253,7 +267,21 @@ impl OutputCheck {
     /// a wrong answer on an earlier test is the first failure.
     pub fn judge(&self, mut e: Execution) -> Execution {
         let outputs = std::mem::take(&mut e.outputs);
+        let times = std::mem::take(&mut e.output_ms);
         for (i, (got, want)) in outputs.iter().zip(&self.expected).enumerate() {
+            // Fuel, not wall time, decides in deterministic mode.
+            if let (Some(limit), Some(&ms), None) = (self.per_test, times.get(i), e.fuel)
+                && ms > limit.as_secs_f64() * 1e3
+            {
+                e.outcome = Outcome::Timeout;
+                e.detail = format!(
+                    "test {i}: ran {:.2} s, over the benchmark's limit of {} s per test",
+                    ms / 1e3,
+                    limit.as_secs_f64()
+                );
+                e.stdout = got.clone();
+                return e;
+            }
             if let Some(diff) = self.differs(want, got) {
                 e.outcome = Outcome::WrongAnswer;
                 e.detail = format!("test {i}: {diff}");
@@ -293,6 +321,7 @@ mod tests {
             compare,
             tolerance,
             expected: vec![],
+            per_test: None,
         }
     }
 
@@ -366,6 +395,7 @@ mod tests {
             compare: Compare::Whitespace,
             tolerance: 0.0,
             expected: vec!["1".into(), "2".into(), "3".into()],
+            per_test: None,
         };
         let mut e = Execution::verdict(Outcome::RuntimeError, "test 2: boom");
         e.outputs = vec!["1".into(), "5".into()];

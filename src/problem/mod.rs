@@ -9,6 +9,7 @@ pub mod humaneval;
 pub mod humaneval_x;
 pub mod io;
 pub mod jsonl;
+pub mod livecodebench;
 pub mod mbpp;
 pub mod multipl_e;
 pub mod native;
@@ -16,6 +17,7 @@ pub mod polyglot;
 pub mod predict;
 pub mod render;
 pub mod samples;
+pub mod window;
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -72,6 +74,10 @@ pub enum Assembly {
     /// `prompt + completion + "\n" + driver`: differential tests against the canonical
     /// solution's outputs on every input (EvalPlus, see [`evalplus`]).
     EvalPlus(std::sync::Arc<evalplus::Task>),
+    /// A whole program: LiveCodeBench's imports, then the answer, run once per stdin test
+    /// and judged on the host, or called through `Solution` by a trusted driver
+    /// (functional tests; see [`livecodebench`]).
+    LiveCodeBench(std::sync::Arc<livecodebench::Record>),
 }
 
 /// What the host checks after a run of one of passk's own problems.
@@ -81,8 +87,43 @@ pub enum Expect {
     Returns(native::Expectations),
     /// A full program's output for each input.
     Output(io::OutputCheck),
-    /// EvalPlus's per-input time limits: the driver's failure at a slow input is a timeout.
+    /// A trusted driver's per-input time limits (EvalPlus, LiveCodeBench's functional
+    /// tests): its failure at a slow input is a timeout.
     PerInputTime,
+}
+
+/// How a trusted driver's failure at an input slower than its limit begins.
+pub(crate) const SLOW_INPUT: &str = "passk-timeout: ";
+
+/// A run whose driver stopped at an input slower than its limit is a timeout (the failure
+/// it already was, named as the benchmark names it).
+pub fn judge_slow_input(mut e: crate::sandbox::Execution) -> crate::sandbox::Execution {
+    if e.outcome != crate::outcome::Outcome::WrongAnswer {
+        return e;
+    }
+    // The WASM guest reports the failed assertion in the detail, the process sandbox on
+    // stderr.
+    let slow = [&e.detail, &e.stderr].into_iter().find_map(|text| {
+        let at = text.rfind(SLOW_INPUT)?;
+        Some(
+            text[at + SLOW_INPUT.len()..]
+                .lines()
+                .next()
+                .unwrap_or("")
+                .to_string(),
+        )
+    });
+    if let Some(line) = slow {
+        e.detail = line;
+        e.outcome = crate::outcome::Outcome::Timeout;
+    }
+    e
+}
+
+/// A Python string literal holding `s` (a JSON string literal is one, for the characters
+/// serde_json escapes).
+pub(crate) fn py_str(s: &str) -> String {
+    serde_json::to_string(s).expect("a string serializes")
 }
 
 /// A sample assembled into the program to run, with what the host checks after it ran.
@@ -111,7 +152,7 @@ impl Expect {
         match self {
             Expect::Returns(x) => x.judge(e),
             Expect::Output(x) => x.judge(e),
-            Expect::PerInputTime => evalplus::judge_time(e),
+            Expect::PerInputTime => judge_slow_input(e),
         }
     }
 }
@@ -160,7 +201,10 @@ impl Problem {
             (Code::Completion(c), Assembly::MultiplE { stop_tokens, .. }) => {
                 format!("{}{}", self.prompt, multipl_e::truncate(c, stop_tokens))
             }
-            (Code::Completion(c), Assembly::Mbpp { .. } | Assembly::Io { .. }) => c.clone(),
+            (
+                Code::Completion(c),
+                Assembly::Mbpp { .. } | Assembly::Io { .. } | Assembly::LiveCodeBench(_),
+            ) => c.clone(),
             (Code::Completion(c), Assembly::Cruxeval(_) | Assembly::Predict(_)) => {
                 c.trim().to_string()
             }
@@ -299,6 +343,7 @@ impl Problem {
             }
             Assembly::Exercise(exercise) => return exercise.assemble(&solution),
             Assembly::EvalPlus(task) => return task.program_for(&solution),
+            Assembly::LiveCodeBench(record) => return record.program_for(&solution),
             Assembly::Predict(record) => {
                 let program = Program {
                     language: self.language,
@@ -344,9 +389,27 @@ impl Problem {
     /// programs, MBPP+'s docstring prompt), not code to complete.
     pub fn prompt_is_task(&self) -> bool {
         match &self.assembly {
-            Assembly::Mbpp { .. } | Assembly::Io { .. } => true,
+            Assembly::Mbpp { .. } | Assembly::Io { .. } | Assembly::LiveCodeBench(_) => true,
             Assembly::EvalPlus(t) => t.dataset == evalplus::Dataset::Mbpp,
             _ => false,
+        }
+    }
+
+    /// When the problem was first published, where the benchmark says (LiveCodeBench's
+    /// `contest_date`): what `--since` / `--until` select on.
+    pub fn published(&self) -> Option<chrono::NaiveDateTime> {
+        match &self.assembly {
+            Assembly::LiveCodeBench(r) => Some(r.contest_date),
+            _ => None,
+        }
+    }
+
+    /// The benchmark's own groupings of the problem (`platform:leetcode`,
+    /// `difficulty:easy`): summaries score each one apart.
+    pub fn facets(&self) -> Vec<String> {
+        match &self.assembly {
+            Assembly::LiveCodeBench(r) => r.facets(),
+            _ => Vec::new(),
         }
     }
 
@@ -362,7 +425,8 @@ impl Problem {
             | Assembly::Io { .. }
             | Assembly::Cruxeval(_)
             | Assembly::Predict(_)
-            | Assembly::Exercise(_) => Code::Solution(r),
+            | Assembly::Exercise(_)
+            | Assembly::LiveCodeBench(_) => Code::Solution(r),
         })
     }
 }

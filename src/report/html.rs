@@ -510,6 +510,7 @@ mod tests {
             limits: Limits::default(),
             deterministic: true,
             shard: None,
+            window: None,
             generation: None,
         };
         let html = render(&manifest, &b.finish(3));

@@ -112,7 +112,11 @@ pub fn render(
     for (name, g) in rows {
         row(name, g);
     }
-    if s.by_model.len() + s.by_language.len() > 1 {
+    // The benchmark's own groupings (LiveCodeBench's platforms and difficulties).
+    for (name, g) in &s.by_facet {
+        row(name, g);
+    }
+    if s.by_model.len() + s.by_language.len() > 1 || !s.by_facet.is_empty() {
         row("**all**", &s.overall);
     }
     if let Some(n) = s.references_checked {
@@ -317,6 +321,7 @@ mod tests {
             limits: Limits::default(),
             deterministic: false,
             shard: None,
+            window: None,
             generation: None,
         };
         let c = compare(

@@ -31,6 +31,9 @@ pub struct ExecManifest {
     /// The shard this directory holds, if the run was split (`passk merge` joins shards).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub shard: Option<Shard>,
+    /// Only problems published in this window (`--since` / `--until`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub window: Option<crate::problem::window::Window>,
     /// `passk run`: the models, sampler and languages that generated the samples.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub generation: Option<GenerationManifest>,
@@ -113,6 +116,9 @@ pub fn check_resume(out: &Path, manifest: &ExecManifest) -> Result<(), RunError>
     }
     if old.task != manifest.task {
         return differs("--task");
+    }
+    if old.window != manifest.window {
+        return differs("--since/--until");
     }
     match (&old.generation, &manifest.generation) {
         (None, None) => Ok(()),

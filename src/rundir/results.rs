@@ -35,6 +35,10 @@ pub struct ResultRecord {
     /// What generating the sample cost (absent for scored samples files).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub generation: Option<GenStats>,
+    /// The benchmark's groupings of the problem (`platform:leetcode`, `difficulty:easy`),
+    /// each scored apart in the summary.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub facets: Vec<String>,
     #[serde(flatten)]
     pub execution: Execution,
 }
@@ -97,6 +101,7 @@ impl ResultRecord {
             syntax_valid: None,
             syntax_errors: Vec::new(),
             generation: None,
+            facets: Vec::new(),
             execution: Execution::verdict(o, ""),
         }
     }

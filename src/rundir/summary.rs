@@ -33,6 +33,10 @@ pub struct Summary {
     /// efficiency view's rows.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub models: BTreeMap<String, Group>,
+    /// Keyed by the benchmark's groupings of its problems (`platform:leetcode`,
+    /// `difficulty:easy`), as `model/facet` when samples name models.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub by_facet: BTreeMap<String, Group>,
     /// Reference solutions run before scoring (absent when none was: `--no-reference-check`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub references_checked: Option<usize>,

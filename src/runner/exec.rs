@@ -31,6 +31,8 @@ pub struct ExecOptions {
     pub reuse: super::Reuse,
     /// Only this shard's problems.
     pub shard: Option<Shard>,
+    /// Only problems published in this window (`--since` / `--until`).
+    pub window: Option<crate::problem::window::Window>,
     /// A comprehension task for a CRUXEval file (`--task`; default: output prediction).
     pub task: Option<crate::problem::cruxeval::Prediction>,
     /// The reference check before scoring ([`super::references`]).
@@ -67,7 +69,7 @@ type Selected = Vec<((String, Language), usize)>;
 fn validate(
     path: &Path,
     problems: &ProblemSet,
-    shard: Option<Shard>,
+    selects: impl Fn(&crate::problem::Problem) -> bool,
 ) -> Result<Selected, InputError> {
     let mut counts: Selected = Vec::new();
     let mut at: HashMap<(String, Language), usize> = HashMap::new();
@@ -80,7 +82,7 @@ fn validate(
                 line: s.line,
                 message,
             })?;
-        if shard.is_none_or(|sh| sh.contains(&p.id)) {
+        if selects(p) {
             let key = (p.id.clone(), p.language);
             let i = *at.entry(key.clone()).or_insert_with(|| {
                 counts.push((key, 0));
@@ -114,6 +116,7 @@ fn manifest_for(
         deterministic,
         task: problems.task(),
         shard: opts.shard,
+        window: opts.window,
         generation: None,
     })
 }
@@ -125,7 +128,17 @@ pub fn run_exec<S: Sandbox + 'static>(
     reporter: &dyn Reporter,
 ) -> Result<ExecOutcome, RunError> {
     let problems = ProblemSet::load_for(&opts.problems, opts.task)?;
-    let selected = validate(&opts.samples, &problems, opts.shard)?;
+    if let Some(w) = opts.window {
+        w.check(&problems).map_err(|message| InputError::Format {
+            path: opts.problems.clone(),
+            message,
+        })?;
+    }
+    // This shard's problems, published in the window.
+    let selects = |p: &crate::problem::Problem| {
+        opts.shard.is_none_or(|sh| sh.contains(&p.id)) && opts.window.is_none_or(|w| w.contains(p))
+    };
+    let selected = validate(&opts.samples, &problems, selects)?;
     std::fs::create_dir_all(&opts.out).map_err(|e| RunError::Io {
         path: opts.out.clone(),
         source: e,
@@ -188,7 +201,7 @@ pub fn run_exec<S: Sandbox + 'static>(
         // Validated above; a file changed under us mid-run only loses the changed lines.
         let s = s.ok()?;
         let p = problems.find(&s.task_id, s.language).ok()?;
-        if opts.shard.is_some_and(|sh| !sh.contains(&p.id)) || !checked.keeps(&p.id, p.language) {
+        if !selects(p) || !checked.keeps(&p.id, p.language) {
             return None;
         }
         let sample_index = indexer.next(&p.id, p.language, &s.model);
@@ -206,6 +219,7 @@ pub fn run_exec<S: Sandbox + 'static>(
         Some(Job {
             model: s.model,
             sample_index,
+            facets: p.facets(),
             ..Job::new(&p.id, p.program_for(&s.code), limits)
         })
     });

@@ -44,6 +44,8 @@ pub struct Job {
     pub verdict: Option<Execution>,
     /// What generating the sample cost, when passk generated it.
     pub generation: Option<results::GenStats>,
+    /// The problem's groupings, scored apart ([`crate::problem::Problem::facets`]).
+    pub facets: Vec<String>,
 }
 
 impl Job {
@@ -66,6 +68,7 @@ impl Job {
             limits,
             verdict,
             generation: None,
+            facets: Vec::new(),
         }
     }
 }

@@ -40,6 +40,7 @@ pub fn record(job: Job, sandbox: SandboxId, reused: bool, execution: Execution) 
         syntax_valid: syntax.as_ref().map(|s| s.valid),
         syntax_errors: syntax.map(|s| s.errors).unwrap_or_default(),
         generation: job.generation,
+        facets: job.facets,
         execution,
     }
 }

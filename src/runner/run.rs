@@ -39,6 +39,8 @@ pub struct RunOptions {
     pub workers: usize,
     pub reuse: super::Reuse,
     pub shard: Option<Shard>,
+    /// Only problems published in this window (`--since` / `--until`).
+    pub window: Option<crate::problem::window::Window>,
     /// A comprehension task for a CRUXEval file (`--task`; default: output prediction).
     pub task: Option<crate::problem::cruxeval::Prediction>,
     /// Repair turns after a failed first answer (`--repair K`; 0: single-shot).
@@ -55,6 +57,7 @@ pub fn select(set: &ProblemSet, opts: &RunOptions) -> Vec<Problem> {
     for p in &set.problems {
         if (opts.langs.is_empty() || opts.langs.contains(&p.language))
             && opts.shard.is_none_or(|s| s.contains(&p.id))
+            && opts.window.is_none_or(|w| w.contains(p))
             && seen.insert(p.id.as_str())
         {
             ids.push(&p.id);
@@ -101,6 +104,7 @@ fn job_for(problem: &Problem, r: &SampleRecord, limits: &Limits) -> Job {
         // A verdict the assembly reached (a rejected or host-judged answer) stands too.
         verdict: verdict.or(job.verdict),
         generation: r.stats(),
+        facets: problem.facets(),
         ..job
     }
 }
@@ -226,6 +230,13 @@ pub fn run<S: Sandbox + 'static>(
     reporter: &dyn Reporter,
 ) -> Result<ExecOutcome, RunError> {
     let set = ProblemSet::load_for(&opts.problems, opts.task)?;
+    if let Some(w) = opts.window {
+        w.check(&set)
+            .map_err(|message| crate::errors::InputError::Format {
+                path: opts.problems.clone(),
+                message,
+            })?;
+    }
     let problems = select(&set, opts);
     if problems.is_empty() {
         return Err(RunError::NothingSelected(format!(
@@ -257,6 +268,7 @@ pub fn run<S: Sandbox + 'static>(
         deterministic: sandbox.deterministic(),
         task: set.task(),
         shard: opts.shard,
+        window: opts.window,
         generation: Some(GenerationManifest {
             models: generators.iter().map(|g| g.info().clone()).collect(),
             n: opts.n,

@@ -69,6 +69,7 @@ fn options(problems: &Path, samples: &Path, out: &Path) -> ExecOptions {
         workers: 4,
         reuse: Reuse::none(),
         shard: None,
+        window: None,
         task: None,
         references: ReferenceSettings::default(),
     }
@@ -305,6 +306,7 @@ fn run_options(problems: &Path, out: &Path, n: usize) -> RunOptions {
         workers: 2,
         reuse: Reuse::none(),
         shard: None,
+        window: None,
         repair: 0,
         task: None,
         references: ReferenceSettings::default(),

@@ -185,6 +185,10 @@ pub struct Execution {
     /// order (judged on the host, then dropped).
     #[serde(skip)]
     pub outputs: Vec<String>,
+    /// How long each of those runs took, in milliseconds (a benchmark's per-test limit is
+    /// judged on the host from these).
+    #[serde(skip)]
+    pub output_ms: Vec<f64>,
 }
 
 impl Execution {
@@ -202,6 +206,7 @@ impl Execution {
             stdout_truncated: false,
             stderr_truncated: false,
             outputs: Vec::new(),
+            output_ms: Vec::new(),
         }
     }
 }
@@ -212,6 +217,7 @@ impl Execution {
 #[derive(Debug, Default)]
 pub struct EachInput {
     outputs: Vec<String>,
+    output_ms: Vec<f64>,
     total_ms: f64,
     last: Option<Execution>,
 }
@@ -227,14 +233,17 @@ impl EachInput {
 
     /// Adds run `i`; the final execution when this run failed (and ends the sequence).
     pub fn push(&mut self, i: usize, mut e: Execution) -> Option<Execution> {
-        self.total_ms += e.duration_ms;
+        let ms = e.duration_ms;
+        self.total_ms += ms;
         e.duration_ms = self.total_ms;
         if e.outcome != Outcome::Passed {
             e.detail = format!("test {i}: {}", e.detail);
             e.outputs = std::mem::take(&mut self.outputs);
+            e.output_ms = std::mem::take(&mut self.output_ms);
             return Some(e);
         }
         self.outputs.push(e.stdout.clone());
+        self.output_ms.push(ms);
         self.last = Some(e);
         None
     }
@@ -246,6 +255,7 @@ impl EachInput {
             .unwrap_or_else(|| Execution::verdict(Outcome::Passed, ""));
         e.duration_ms = self.total_ms;
         e.outputs = self.outputs;
+        e.output_ms = self.output_ms;
         e
     }
 }

@@ -57,6 +57,20 @@ fn bad_code(problem: &Problem, v: Variant) -> Option<Code> {
             }
         }));
     }
+    if let Assembly::LiveCodeBench(record) = &problem.assembly {
+        let body = if body.is_empty() { "    pass\n" } else { body };
+        return Some(Code::Solution(match &record.mode {
+            // The method the tests call, in the `Solution` class they instantiate.
+            crate::problem::livecodebench::Mode::Functional { func_name } => format!(
+                "class Solution:\n    def {func_name}(self, *args, **kwargs):\n{}",
+                body.lines()
+                    .map(|l| format!("    {l}\n"))
+                    .collect::<String>()
+            ),
+            // A program whose work is the bad body, called once.
+            crate::problem::livecodebench::Mode::Stdin => format!("def main():\n{body}\nmain()\n"),
+        }));
+    }
     match problem.assembly {
         // A full program that reads nothing and prints nothing.
         Assembly::Io { .. } => (v == Variant::EmptyBody)
@@ -79,7 +93,8 @@ fn bad_code(problem: &Problem, v: Variant) -> Option<Code> {
         | Assembly::Cruxeval(_)
         | Assembly::Predict(_)
         | Assembly::Exercise(_)
-        | Assembly::EvalPlus(_) => None,
+        | Assembly::EvalPlus(_)
+        | Assembly::LiveCodeBench(_) => None,
     }
 }
 

@@ -18,6 +18,7 @@ mod hostile;
 mod hostile_process;
 mod humaneval_x;
 mod io_programs;
+mod livecodebench;
 mod openai_backend;
 mod polyglot;
 mod predict;

@@ -128,7 +128,7 @@ def _passk_evalplus(candidate, name, mode, dataset, task, atol, n_base, inputs_j
         out = candidate(*inp)
         took = time.time() - start
         if took > limits[i]:
-            raise AssertionError("passk-evalplus-timeout: %s took %.2f s, over its limit of %.2f s" % (where, took, limits[i]))
+            raise AssertionError("passk-timeout: %s took %.2f s, over its limit of %.2f s" % (where, took, limits[i]))
         exp = expected[i]
         ok = out == exp
         if dataset == "mbpp":

@@ -16,7 +16,7 @@ use std::time::Duration;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use super::{Assembled, Assembly, Expect, Problem, field_str, jsonl};
+use super::{Assembled, Assembly, Expect, Problem, field_str, jsonl, py_str};
 use crate::errors::InputError;
 use crate::lang::Language;
 use crate::outcome::Outcome;
@@ -42,8 +42,6 @@ pub const ORACLE_TIME: Duration = Duration::from_secs(300);
 pub const ORACLE_OUTPUT_BYTES: usize = 256 << 20;
 /// Each line the oracle prints for an input starts with this.
 const ORACLE_LINE: &str = "\x1fpassk-evalplus ";
-/// The driver's failure message for an input slower than its limit.
-const SLOW: &str = "passk-evalplus-timeout: ";
 
 /// Which EvalPlus dataset a task is from (its special oracles and input restoring differ).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -209,12 +207,6 @@ fn problem(task: Task) -> Problem {
     }
 }
 
-/// A Python string literal holding `s` (a JSON string literal is one, for the characters
-/// serde_json escapes).
-fn py_str(s: &str) -> String {
-    serde_json::to_string(s).expect("a string serializes")
-}
-
 impl Task {
     /// `solution + "\n" + driver + call`, with the test boundary.
     fn assemble(&self, solution: &str, call: String) -> Program {
@@ -337,31 +329,6 @@ fn undecided(solution: &str, why: String) -> Assembled {
     }
 }
 
-/// A run whose driver stopped at an input slower than its limit is a timeout (the
-/// failure it already was, named as EvalPlus names it).
-pub fn judge_time(mut e: Execution) -> Execution {
-    if e.outcome != Outcome::WrongAnswer {
-        return e;
-    }
-    // The WASM guest reports the failed assertion in the detail, the process sandbox on
-    // stderr.
-    let slow = [&e.detail, &e.stderr].into_iter().find_map(|text| {
-        let at = text.rfind(SLOW)?;
-        Some(
-            text[at + SLOW.len()..]
-                .lines()
-                .next()
-                .unwrap_or("")
-                .to_string(),
-        )
-    });
-    if let Some(line) = slow {
-        e.detail = line;
-        e.outcome = Outcome::Timeout;
-    }
-    e
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -450,21 +417,5 @@ mod tests {
         no_truth.oracle = Some(Err("boom".into()));
         let a = no_truth.program_for("def similar_elements(a, b): pass");
         assert_eq!(a.decided.unwrap().outcome, Outcome::SandboxError);
-    }
-
-    #[test]
-    fn a_slow_input_is_a_timeout_and_other_failures_stay_as_they_are() {
-        let mut e = Execution::verdict(
-            Outcome::WrongAnswer,
-            format!("AssertionError: {SLOW}plus input 1 took 6.00 s, over its limit of 4.00 s"),
-        );
-        e = judge_time(e);
-        assert_eq!(e.outcome, Outcome::Timeout);
-        assert!(e.detail.starts_with("plus input 1"), "{}", e.detail);
-        let wrong = judge_time(Execution::verdict(
-            Outcome::WrongAnswer,
-            "base input 0: expected 1",
-        ));
-        assert_eq!(wrong.outcome, Outcome::WrongAnswer);
     }
 }

@@ -72,6 +72,7 @@ pub fn classify(ctx: &Context<'_>, steps: &[StepResult]) -> Execution {
         stdout_truncated: last.stdout_truncated,
         stderr_truncated: last.stderr_truncated,
         outputs: Vec::new(),
+        output_ms: Vec::new(),
     }
 }
 

@@ -42,6 +42,7 @@ impl Observed {
             stdout_truncated: self.pipes.stdout.overflowed(),
             stderr_truncated: self.pipes.stderr.overflowed(),
             outputs: Vec::new(),
+            output_ms: Vec::new(),
         }
     }
 
