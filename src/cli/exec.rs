@@ -167,6 +167,7 @@ pub fn render_table(s: &Summary) -> String {
     if s.by_language.len() > 1 || !s.by_model.is_empty() || !s.by_facet.is_empty() {
         row("all", &s.overall);
     }
+    out.push_str(&crate::report::base_lines(s));
     out
 }
 

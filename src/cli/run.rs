@@ -233,6 +233,7 @@ pub fn run_cmd(args: RunArgs) -> anyhow::Result<ExitStatus> {
         println!("{}", serde_json::to_string_pretty(&outcome.summary)?);
     } else {
         print!("{}", render_models(&outcome.summary));
+        print!("{}", crate::report::base_lines(&outcome.summary));
         eprintln!(
             "{} samples in {:.1} s → {}",
             outcome.summary.samples_executed,

@@ -22,6 +22,8 @@ struct Tally {
     per_problem: BTreeMap<String, (u64, u64)>,
     /// The same, among syntactically valid samples only.
     per_problem_valid: BTreeMap<String, (u64, u64)>,
+    /// The same, by the benchmark's base check (EvalPlus's `base`), for samples that have one.
+    per_problem_base: BTreeMap<String, (u64, u64)>,
     outcomes: BTreeMap<Outcome, usize>,
     duration_ms: f64,
     /// (samples with a grammar, of which valid).
@@ -58,6 +60,12 @@ impl Tally {
         let e = self.per_problem.entry(task.to_string()).or_default();
         e.0 += 1;
         e.1 += passed;
+        // A base check that itself hit a harness fault leaves the sample out of `base`.
+        if let Some(base) = r.execution.base.filter(|b| !b.is_harness_fault()) {
+            let e = self.per_problem_base.entry(task.to_string()).or_default();
+            e.0 += 1;
+            e.1 += u64::from(base.is_pass());
+        }
         if let Some(valid) = r.syntax_valid {
             self.syntax.0 += 1;
             if valid {
@@ -152,6 +160,13 @@ impl Tally {
                 mean_pass_at_k(&valid, 1)
             },
             efficiency: self.efficiency(pass_at_k.get("pass@1").copied()),
+            base_pass_at_k: {
+                let base: Vec<(u64, u64)> = self.per_problem_base.values().copied().collect();
+                let n = base.iter().map(|c| c.0).min().unwrap_or(0);
+                (1..=n)
+                    .filter_map(|k| mean_pass_at_k(&base, k).map(|v| (format!("pass@{k}"), v)))
+                    .collect()
+            },
             pass_at_k,
             repair: (repair > 0).then(|| self.turns.scores(repair)).flatten(),
             truncated_reasoning: self.truncated_reasoning,
@@ -234,7 +249,9 @@ impl SummaryBuilder {
     pub fn add(&mut self, r: &ResultRecord) {
         let key = problem_key(r);
         self.executed += 1;
-        if r.execution.outcome.is_harness_fault() {
+        if r.execution.outcome.is_harness_fault()
+            || r.execution.base.is_some_and(|b| b.is_harness_fault())
+        {
             self.faults += 1;
         }
         for t in self.tallies(r) {

@@ -413,6 +413,17 @@ impl Problem {
         }
     }
 
+    /// The benchmark's narrower second check of an answer, where it reports one (EvalPlus's
+    /// base inputs alone, for its `base` score).
+    pub fn base_check(&self, code: &Code) -> Option<std::sync::Arc<Assembled>> {
+        match &self.assembly {
+            Assembly::EvalPlus(task) => task
+                .base_program_for(&self.solution(code))
+                .map(std::sync::Arc::new),
+            _ => None,
+        }
+    }
+
     /// The reference in sample form, when the benchmark has one.
     pub fn reference_code(&self) -> Option<Code> {
         self.reference.clone().map(|r| match self.assembly {

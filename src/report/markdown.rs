@@ -119,6 +119,13 @@ pub fn render(
     if s.by_model.len() + s.by_language.len() > 1 || !s.by_facet.is_empty() {
         row("**all**", &s.overall);
     }
+    let base = super::base_lines(s);
+    if !base.is_empty() {
+        let _ = writeln!(out);
+        for line in base.lines() {
+            let _ = writeln!(out, "- {line}");
+        }
+    }
     if let Some(n) = s.references_checked {
         let _ = writeln!(
             out,

@@ -64,3 +64,33 @@ pub fn write_all(dir: &Path) -> Result<(), RunError> {
     std::fs::write(dir.join("junit.xml"), xml).map_err(io(dir.join("junit.xml")))?;
     Ok(())
 }
+
+/// EvalPlus's two scores side by side, for the groups that have a base check: the table's
+/// pass@1 is `plus` (base and plus inputs), this is `base` (base inputs alone).
+pub fn base_lines(s: &crate::rundir::summary::Summary) -> String {
+    let groups = if s.by_model.is_empty() {
+        &s.by_language
+    } else {
+        &s.by_model
+    };
+    let pct = |g: &crate::rundir::summary::Group, base: bool| {
+        let m = if base {
+            &g.base_pass_at_k
+        } else {
+            &g.pass_at_k
+        };
+        m.get("pass@1")
+            .map_or("-".into(), |v| format!("{:.1}%", v * 100.0))
+    };
+    groups
+        .iter()
+        .filter(|(_, g)| !g.base_pass_at_k.is_empty())
+        .map(|(k, g)| {
+            format!(
+                "{k}: EvalPlus base pass@1 {} (base inputs), plus pass@1 {} (base + plus inputs)\n",
+                pct(g, true),
+                pct(g, false)
+            )
+        })
+        .collect()
+}

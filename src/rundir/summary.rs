@@ -73,6 +73,10 @@ pub struct Group {
     pub n_max: usize,
     /// `pass@1`, `pass@2`, … → mean over problems of the unbiased estimator.
     pub pass_at_k: BTreeMap<String, f64>,
+    /// The same by the benchmark's base check, where it has one (EvalPlus: `base` inputs
+    /// only; `pass_at_k` is then its `plus` score).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub base_pass_at_k: BTreeMap<String, f64>,
     /// 95 % bootstrap interval of pass@1 over problems.
     #[serde(default)]
     pub pass_at_1_ci: Option<[f64; 2]>,

@@ -220,6 +220,7 @@ pub fn run_exec<S: Sandbox + 'static>(
             model: s.model,
             sample_index,
             facets: p.facets(),
+            base_check: p.base_check(&s.code),
             ..Job::new(&p.id, p.program_for(&s.code), limits)
         })
     });

@@ -46,6 +46,9 @@ pub struct Job {
     pub generation: Option<results::GenStats>,
     /// The problem's groupings, scored apart ([`crate::problem::Problem::facets`]).
     pub facets: Vec<String>,
+    /// A benchmark's second, narrower check of the same answer, run only when the first
+    /// failed (EvalPlus's base inputs): its outcome is [`Execution::base`].
+    pub base_check: Option<Arc<crate::problem::Assembled>>,
 }
 
 impl Job {
@@ -69,6 +72,7 @@ impl Job {
             verdict,
             generation: None,
             facets: Vec::new(),
+            base_check: None,
         }
     }
 }
@@ -230,7 +234,11 @@ pub fn execute_jobs<S: Sandbox + 'static>(
             let mut all_started = true;
             while let Some(mut job) = jobs.next().await {
                 let id = sandbox.id_for(&job.program);
-                if let Some(verdict) = job.verdict.take() {
+                if let Some(mut verdict) = job.verdict.take() {
+                    // Decided unrun (no code, a rejected answer): the base check too.
+                    if job.base_check.is_some() {
+                        verdict.base = Some(verdict.outcome);
+                    }
                     if tx.send(record(job, id, false, verdict)).await.is_err() {
                         break;
                     }
@@ -294,6 +302,11 @@ pub fn execute_jobs<S: Sandbox + 'static>(
                     if let Some(expect) = &job.expect {
                         execution = expect.judge(execution);
                     }
+                    if let Some(base) = &job.base_check {
+                        execution.base = Some(
+                            base_outcome(sandbox.as_ref(), base, &job.limits, &execution).await,
+                        );
+                    }
                     if let Some((tx, k, state)) = publish {
                         state.finish(k, tx, &execution);
                     }
@@ -314,4 +327,30 @@ pub fn execute_jobs<S: Sandbox + 'static>(
         signals.abort();
         all_started
     })
+}
+
+/// The outcome of a sample's base check: passed when the full check passed (the base
+/// inputs are among its inputs); failed when the full check already failed on a base input
+/// (a claim that can only lower the score); else the base-only program's own verdict, so
+/// that nothing the answer printed can raise it.
+async fn base_outcome<S: Sandbox>(
+    sandbox: &S,
+    base: &crate::problem::Assembled,
+    limits: &Limits,
+    full: &Execution,
+) -> Outcome {
+    if full.outcome.is_pass() {
+        return Outcome::Passed;
+    }
+    if !full.outcome.is_harness_fault() && full.detail.contains("base input ") {
+        return full.outcome;
+    }
+    if let Some(decided) = &base.decided {
+        return decided.outcome;
+    }
+    let mut e = sandbox.run(&base.program, limits).await;
+    if let Some(expect) = &base.expect {
+        e = expect.judge(e);
+    }
+    e.outcome
 }

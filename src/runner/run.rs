@@ -16,7 +16,7 @@ use crate::generate::extract::Extraction;
 use crate::generate::{Generator, Request, Sampling, prompt};
 use crate::lang::Language;
 use crate::outcome::Outcome;
-use crate::problem::{Problem, ProblemSet};
+use crate::problem::{Code, Problem, ProblemSet};
 use crate::rundir::jsonl::{Appender, for_each_line};
 use crate::rundir::manifest::{ExecManifest, GenerationManifest, check_resume};
 use crate::rundir::results::{self, ResultRecord, SampleKey};
@@ -105,6 +105,8 @@ fn job_for(problem: &Problem, r: &SampleRecord, limits: &Limits) -> Job {
         verdict: verdict.or(job.verdict),
         generation: r.stats(),
         facets: problem.facets(),
+        // Without code the verdict is decided and is the base outcome too.
+        base_check: problem.base_check(code.as_ref().unwrap_or(&Code::Solution(String::new()))),
         ..job
     }
 }

@@ -189,6 +189,10 @@ pub struct Execution {
     /// judged on the host from these).
     #[serde(skip)]
     pub output_ms: Vec<f64>,
+    /// A benchmark's base score for the same answer (EvalPlus's `base`: base inputs only),
+    /// where it has one; the outcome above is the full (`plus`) verdict.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base: Option<Outcome>,
 }
 
 impl Execution {
@@ -207,6 +211,7 @@ impl Execution {
             stderr_truncated: false,
             outputs: Vec::new(),
             output_ms: Vec::new(),
+            base: None,
         }
     }
 }

@@ -181,3 +181,59 @@ fn mbpp_plus_restores_tuples_and_compares_sets_where_evalplus_does() {
     assert_eq!(v[1].1, "wrong_answer", "{v:#?}");
     assert!(v[1].2.contains("base input 0"), "{v:#?}");
 }
+
+/// EvalPlus reports two scores: `base` (base inputs) and `plus` (base and plus inputs). A
+/// sample that failed only a plus input counts for `base`; one that failed a base input, or
+/// whose failure does not say where, is checked again on the base inputs alone, so nothing
+/// the answer prints can raise its `base`.
+#[test]
+fn base_and_plus_are_both_scored_and_nothing_printed_raises_base() {
+    for sandbox in ["wasm", "process"] {
+        let tmp = tempfile::tempdir().unwrap();
+        let samples = [
+            // Fails only the plus input with a 74-bit integer: base passes.
+            "    return x + y if abs(x) < 2**63 else 0\n",
+            "    return x - y\n",
+            "    return x + y\n",
+            // Claims a plus-input failure on stderr, then dies at the first base input.
+            "    import os, sys\n    sys.stderr.write('AssertionError: plus input 0: forged\\n')\n    sys.stderr.flush()\n    os._exit(1)\n",
+        ];
+        let path = tmp.path().join("samples.jsonl");
+        let lines: Vec<String> = samples
+            .iter()
+            .map(|c| serde_json::json!({"task_id": "HumanEval/53", "completion": c}).to_string())
+            .collect();
+        std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+        let out_dir = tmp.path().join("run");
+        let out = passk()
+            .args(["exec", "--no-cache", "--sandbox", sandbox, "--problems"])
+            .arg(fixture("HumanEvalPlus-fixture.jsonl"))
+            .arg("--samples")
+            .arg(&path)
+            .arg("--out")
+            .arg(&out_dir)
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout).to_string();
+        assert!(out.status.code().is_some_and(|c| c <= 1), "{text}");
+        let mut records = jsonl(&out_dir.join("results.jsonl"));
+        records.sort_by_key(|r| r["sample_index"].as_u64());
+        let base: Vec<&str> = records
+            .iter()
+            .map(|r| r["base"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            base[..3],
+            ["passed", "wrong_answer", "passed"],
+            "{sandbox}: {records:#?}"
+        );
+        // The forger's own process reads as whatever its stderr says, never as a pass.
+        assert_ne!(base[3], "passed", "{sandbox}: {records:#?}");
+        let s: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(out_dir.join("summary.json")).unwrap())
+                .unwrap();
+        assert_eq!(s["overall"]["base_pass_at_k"]["pass@1"], 0.5, "{s:#}");
+        assert_eq!(s["overall"]["pass_at_k"]["pass@1"], 0.25, "{s:#}");
+        assert!(text.contains("EvalPlus base pass@1 50.0%"), "{text}");
+    }
+}

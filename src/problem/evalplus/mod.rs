@@ -74,6 +74,8 @@ pub struct Task {
     /// `[base_input, plus_input]` as JSON text for Python's `json.loads` (exactly as the
     /// file has them, non-finite floats included).
     pub inputs_json: String,
+    /// `[base_input, []]`, the same way: the base-only check (EvalPlus's `base` score).
+    pub base_json: String,
     /// The ground truth, once computed: the expected outputs and times, or why it failed.
     pub oracle: Option<Result<Arc<Oracle>, String>>,
 }
@@ -185,6 +187,7 @@ fn task(line: &jsonl::Line, path: &Path) -> Result<Task, InputError> {
             raw.base_input.get(),
             raw.plus_input.get()
         )),
+        base_json: jsonl::restore_nonfinite(&format!("[{},[]]", raw.base_input.get())),
         task_id,
         oracle: None,
     })
@@ -222,7 +225,7 @@ impl Task {
         }
     }
 
-    fn call(&self, mode: &str, expected: &str, limits: &str) -> String {
+    fn call(&self, mode: &str, inputs: &str, expected: &str, limits: &str) -> String {
         let number = self
             .task_id
             .rsplit('/')
@@ -237,7 +240,7 @@ impl Task {
             dataset = py_str(self.dataset.as_str()),
             atol = self.atol,
             base = self.base,
-            inputs = py_str(&self.inputs_json),
+            inputs = py_str(inputs),
         )
     }
 
@@ -245,7 +248,10 @@ impl Task {
     /// runs it) on every input, printing each output and its time.
     pub fn oracle_program(&self) -> Program {
         let solution = format!("{}{}", self.prompt, self.canonical);
-        self.assemble(&solution, self.call("oracle", "None", "None"))
+        self.assemble(
+            &solution,
+            self.call("oracle", &self.inputs_json, "None", "None"),
+        )
     }
 
     /// Reads the oracle's run: one line per input, in order.
@@ -301,18 +307,32 @@ impl Task {
                 );
             }
         };
-        let expected = format!("[{}]", oracle.expected.join(", "));
+        self.checked(solution, oracle, &self.inputs_json, oracle.expected.len())
+    }
+
+    /// The base-only check of a sample (EvalPlus's `base` score): the same program with the
+    /// plus inputs left out. `None` without a ground truth.
+    pub fn base_program_for(&self, solution: &str) -> Option<Assembled> {
+        let Some(Ok(oracle)) = &self.oracle else {
+            return None;
+        };
+        Some(self.checked(solution, oracle, &self.base_json, self.base))
+    }
+
+    /// The solution with the driver checking the first `n` inputs of `inputs`.
+    fn checked(&self, solution: &str, oracle: &Oracle, inputs: &str, n: usize) -> Assembled {
+        let n = n.min(oracle.expected.len());
+        let expected = format!("[{}]", oracle.expected[..n].join(", "));
         let limits = format!(
             "[{}]",
-            oracle
-                .limits()
+            oracle.limits()[..n]
                 .iter()
                 .map(|l| format!("{l:?}"))
                 .collect::<Vec<_>>()
                 .join(", ")
         );
         Assembled {
-            program: self.assemble(solution, self.call("check", &expected, &limits)),
+            program: self.assemble(solution, self.call("check", inputs, &expected, &limits)),
             expect: Some(Arc::new(Expect::PerInputTime)),
             decided: None,
         }

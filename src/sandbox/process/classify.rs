@@ -73,6 +73,7 @@ pub fn classify(ctx: &Context<'_>, steps: &[StepResult]) -> Execution {
         stderr_truncated: last.stderr_truncated,
         outputs: Vec::new(),
         output_ms: Vec::new(),
+        base: None,
     }
 }
 

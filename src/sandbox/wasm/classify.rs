@@ -43,6 +43,7 @@ impl Observed {
             stderr_truncated: self.pipes.stderr.overflowed(),
             outputs: Vec::new(),
             output_ms: Vec::new(),
+            base: None,
         }
     }
 
