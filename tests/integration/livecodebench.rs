@@ -143,6 +143,11 @@ fn right_answers_pass_and_wrong_ones_fail_as_livecodebench_judges_them() {
                     "2844",
                     "class Solution:\n    def other(self, nums):\n        return 1\n",
                 ),
+                // Swaps the json module the driver could decode the tests with.
+                (
+                    "2844",
+                    "import sys, types\nfake = types.ModuleType('json')\nfake.loads = lambda s: 0\nsys.modules['json'] = fake\nclass Solution:\n    def sumOfSquares(self, *a):\n        return 0\n",
+                ),
                 // Right on the public test, wrong on a private one.
                 (
                     "3001",
@@ -166,6 +171,7 @@ fn right_answers_pass_and_wrong_ones_fail_as_livecodebench_judges_them() {
                 "runtime_error",
                 "wrong_answer",
                 "wrong_answer",
+                "wrong_answer",
                 "wrong_answer"
             ],
             "{sandbox}: {v:#?}"
@@ -173,9 +179,10 @@ fn right_answers_pass_and_wrong_ones_fail_as_livecodebench_judges_them() {
         assert!(v[0].2.contains("test 0: expected 21, got 30"), "{v:#?}");
         assert!(v[1].2.contains("not plain data"), "{v:#?}");
         assert!(v[2].2.contains("no method `sumOfSquares`"), "{v:#?}");
-        assert!(v[3].2.contains("test 2: expected [0, 1]"), "{v:#?}");
-        assert!(v[4].2.contains("expected \"1.5\", got \"2\""), "{v:#?}");
-        assert!(v[5].2.contains("mismatched output length"), "{v:#?}");
+        assert!(v[3].2.contains("test 0: expected 21, got 0"), "{v:#?}");
+        assert!(v[4].2.contains("test 2: expected [0, 1]"), "{v:#?}");
+        assert!(v[5].2.contains("expected \"1.5\", got \"2\""), "{v:#?}");
+        assert!(v[6].2.contains("mismatched output length"), "{v:#?}");
     }
 }
 

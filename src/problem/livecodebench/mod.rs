@@ -18,6 +18,8 @@ use std::time::Duration;
 use base64::Engine;
 use serde::Deserialize;
 
+mod json_literal;
+
 use super::io::{Compare, OutputCheck};
 use super::{Assembled, Assembly, Expect, Problem, field_str, jsonl, py_str};
 use crate::errors::InputError;
@@ -79,6 +81,9 @@ pub struct Record {
     pub tests: Vec<Test>,
     /// How many of `tests` are public.
     pub public: usize,
+    /// Functional tests as Python source, `[([arg, …], expected), …]`: each input line and
+    /// each output as the literal `json.loads` gives ([`json_literal`]).
+    pub calls: String,
 }
 
 /// The platforms and difficulties LiveCodeBench's loader accepts (it refuses others).
@@ -157,6 +162,10 @@ fn record(v: &serde_json::Value, path: &Path, n: usize) -> Result<Record, InputE
     if all.is_empty() {
         return Err(bad("the record has no tests".into()));
     }
+    let calls = match &mode {
+        Mode::Stdin => String::new(),
+        Mode::Functional { .. } => calls(&all).map_err(bad)?,
+    };
     Ok(Record {
         question_id: get("question_id")?,
         title: get("question_title")?.trim().to_string(),
@@ -168,7 +177,26 @@ fn record(v: &serde_json::Value, path: &Path, n: usize) -> Result<Record, InputE
         mode,
         tests: all,
         public,
+        calls,
     })
+}
+
+/// The functional tests as Python source (see [`Record::calls`]).
+fn calls(tests: &[Test]) -> Result<String, String> {
+    let mut out = String::from("[");
+    for (i, t) in tests.iter().enumerate() {
+        let args: Vec<String> = t
+            .input
+            .split('\n')
+            .map(json_literal::to_python)
+            .collect::<Result<_, _>>()
+            .map_err(|e| format!("test {i}: an input line is not JSON ({e})"))?;
+        let expected = json_literal::to_python(&t.output)
+            .map_err(|e| format!("test {i}: the output is not JSON ({e})"))?;
+        out.push_str(&format!("([{}], {expected}),\n", args.join(", ")));
+    }
+    out.push(']');
+    Ok(out)
 }
 
 /// `contest_date` as Python's `datetime.fromisoformat` reads LiveCodeBench's values: a
@@ -320,11 +348,6 @@ impl Record {
             Mode::Functional { func_name } => {
                 let head = format!("{IMPORTS}\n\n{solution}\n");
                 let at = head.len();
-                let tests = serde_json::to_string(&(
-                    self.tests.iter().map(|t| &t.input).collect::<Vec<_>>(),
-                    self.tests.iter().map(|t| &t.output).collect::<Vec<_>>(),
-                ))
-                .expect("strings serialize");
                 // LiveCodeBench's test of the text, not of what the program defines.
                 let has_class = if solution.contains("class Solution") {
                     "True"
@@ -334,7 +357,7 @@ impl Record {
                 let call = format!(
                     "_passk_lcb({}, {has_class}, {}, {TEST_SECONDS})",
                     py_str(func_name),
-                    py_str(&tests)
+                    self.calls
                 );
                 let program = Program {
                     guard: Some(Guard {
@@ -461,6 +484,13 @@ mod tests {
                 "contest_date",
                 serde_json::json!("last tuesday"),
                 "not an ISO date",
+            ),
+            (
+                "public_test_cases",
+                serde_json::json!(
+                    "[{\"input\": \"[1, 2\", \"output\": \"3\", \"testtype\": \"functional\"}]"
+                ),
+                "test 0: an input line is not JSON",
             ),
         ] {
             let path = with_field(dir.path(), field, value);
