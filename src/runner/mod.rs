@@ -254,17 +254,30 @@ pub fn execute_jobs<S: Sandbox + 'static>(
                     move |job: Job, execution: Execution| record(job, id, true, execution)
                 };
                 if let Some(Found::Ready(execution)) = found {
-                    if tx.send(reused(job, execution)).await.is_err() {
-                        break;
+                    if !needs_base(&job, &execution) {
+                        if tx.send(reused(job, execution)).await.is_err() {
+                            break;
+                        }
+                        continue;
                     }
+                    // Reused from a run that had no base check (a reference's): one may
+                    // still have to run.
+                    let Ok(permit) = sem.clone().acquire_owned().await else {
+                        break;
+                    };
+                    let (tx, sandbox) = (tx.clone(), sandbox.clone());
+                    tokio::spawn(async move {
+                        let execution = with_base(sandbox.as_ref(), &job, execution).await;
+                        let _ = tx.send(reused(job, execution)).await;
+                        drop(permit);
+                    });
                     continue;
                 }
                 if let Some(Found::Pending(mut verdict)) = found {
                     let Ok(permit) = waiting.clone().acquire_owned().await else {
                         break;
                     };
-                    let tx = tx.clone();
-                    let record = move |execution| reused(job, execution);
+                    let (tx, sandbox) = (tx.clone(), sandbox.clone());
                     tokio::spawn(async move {
                         let execution = match verdict.wait_for(Option::is_some).await {
                             Ok(v) => v.clone().expect("waited for Some"),
@@ -273,7 +286,8 @@ pub fn execute_jobs<S: Sandbox + 'static>(
                                 "the identical program this sample waited for was lost",
                             ),
                         };
-                        let _ = tx.send(record(execution)).await;
+                        let execution = with_base(sandbox.as_ref(), &job, execution).await;
+                        let _ = tx.send(reused(job, execution)).await;
                         drop(permit);
                     });
                     continue;
@@ -302,11 +316,7 @@ pub fn execute_jobs<S: Sandbox + 'static>(
                     if let Some(expect) = &job.expect {
                         execution = expect.judge(execution);
                     }
-                    if let Some(base) = &job.base_check {
-                        execution.base = Some(
-                            base_outcome(sandbox.as_ref(), base, &job.limits, &execution).await,
-                        );
-                    }
+                    execution = with_base(sandbox.as_ref(), &job, execution).await;
                     if let Some((tx, k, state)) = publish {
                         state.finish(k, tx, &execution);
                     }
@@ -327,6 +337,20 @@ pub fn execute_jobs<S: Sandbox + 'static>(
         signals.abort();
         all_started
     })
+}
+
+/// True when `job` asks for a base check that `execution` (perhaps reused from a job that
+/// did not) lacks.
+fn needs_base(job: &Job, execution: &Execution) -> bool {
+    job.base_check.is_some() && execution.base.is_none()
+}
+
+/// `execution` with its base outcome, where the job asks for one.
+async fn with_base<S: Sandbox>(sandbox: &S, job: &Job, mut execution: Execution) -> Execution {
+    if let (true, Some(base)) = (needs_base(job, &execution), &job.base_check) {
+        execution.base = Some(base_outcome(sandbox, base, &job.limits, &execution).await);
+    }
+    execution
 }
 
 /// The outcome of a sample's base check: passed when the full check passed (the base

@@ -204,36 +204,44 @@ fn base_and_plus_are_both_scored_and_nothing_printed_raises_base() {
             .map(|c| serde_json::json!({"task_id": "HumanEval/53", "completion": c}).to_string())
             .collect();
         std::fs::write(&path, lines.join("\n") + "\n").unwrap();
-        let out_dir = tmp.path().join("run");
-        let out = passk()
-            .args(["exec", "--no-cache", "--sandbox", sandbox, "--problems"])
-            .arg(fixture("HumanEvalPlus-fixture.jsonl"))
-            .arg("--samples")
-            .arg(&path)
-            .arg("--out")
-            .arg(&out_dir)
-            .output()
-            .unwrap();
-        let text = String::from_utf8_lossy(&out.stdout).to_string();
-        assert!(out.status.code().is_some_and(|c| c <= 1), "{text}");
-        let mut records = jsonl(&out_dir.join("results.jsonl"));
-        records.sort_by_key(|r| r["sample_index"].as_u64());
-        let base: Vec<&str> = records
-            .iter()
-            .map(|r| r["base"].as_str().unwrap())
-            .collect();
-        assert_eq!(
-            base[..3],
-            ["passed", "wrong_answer", "passed"],
-            "{sandbox}: {records:#?}"
-        );
-        // The forger's own process reads as whatever its stderr says, never as a pass.
-        assert_ne!(base[3], "passed", "{sandbox}: {records:#?}");
-        let s: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(out_dir.join("summary.json")).unwrap())
+        // The third answer is the canonical solution: its verdict is reused from the
+        // reference check, which has no base check; a second run reuses every verdict.
+        for run in ["first", "again"] {
+            let out_dir = tmp.path().join(run);
+            let out = passk()
+                .args(["exec", "--sandbox", sandbox, "--problems"])
+                .arg(fixture("HumanEvalPlus-fixture.jsonl"))
+                .arg("--samples")
+                .arg(&path)
+                .arg("--out")
+                .arg(&out_dir)
+                .arg("--cache-dir")
+                .arg(tmp.path().join("cache"))
+                .output()
                 .unwrap();
-        assert_eq!(s["overall"]["base_pass_at_k"]["pass@1"], 0.5, "{s:#}");
-        assert_eq!(s["overall"]["pass_at_k"]["pass@1"], 0.25, "{s:#}");
-        assert!(text.contains("EvalPlus base pass@1 50.0%"), "{text}");
+            let text = String::from_utf8_lossy(&out.stdout).to_string();
+            assert!(out.status.code().is_some_and(|c| c <= 1), "{text}");
+            let mut records = jsonl(&out_dir.join("results.jsonl"));
+            records.sort_by_key(|r| r["sample_index"].as_u64());
+            assert_eq!(records[2]["reused"], true, "{sandbox} {run}: {records:#?}");
+            let base: Vec<&str> = records
+                .iter()
+                .map(|r| r["base"].as_str().unwrap())
+                .collect();
+            assert_eq!(
+                base[..3],
+                ["passed", "wrong_answer", "passed"],
+                "{sandbox}: {records:#?}"
+            );
+            // The forger's own process reads as whatever its stderr says, never as a pass.
+            assert_ne!(base[3], "passed", "{sandbox}: {records:#?}");
+            let s: serde_json::Value = serde_json::from_str(
+                &std::fs::read_to_string(out_dir.join("summary.json")).unwrap(),
+            )
+            .unwrap();
+            assert_eq!(s["overall"]["base_pass_at_k"]["pass@1"], 0.5, "{s:#}");
+            assert_eq!(s["overall"]["pass_at_k"]["pass@1"], 0.25, "{s:#}");
+            assert!(text.contains("EvalPlus base pass@1 50.0%"), "{text}");
+        }
     }
 }
