@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{Problem, ProblemSet};
+use crate::errors::InputError;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Window {
@@ -38,9 +39,16 @@ impl Window {
         self.since.is_none_or(|s| midnight(s) <= at) && self.until.is_none_or(|u| at <= midnight(u))
     }
 
-    /// Refuses a window that selects nothing, saying why: the file has no dates, or what
-    /// range its dates span.
-    pub fn check(&self, set: &ProblemSet) -> Result<(), String> {
+    /// Refuses a window that selects nothing from `set` (loaded from `path`), saying why:
+    /// the file has no dates, or what range its dates span.
+    pub fn check(&self, set: &ProblemSet, path: &std::path::Path) -> Result<(), InputError> {
+        self.selects_any(set).map_err(|message| InputError::Format {
+            path: path.to_path_buf(),
+            message,
+        })
+    }
+
+    fn selects_any(&self, set: &ProblemSet) -> Result<(), String> {
         if set.problems.iter().any(|p| self.contains(p)) {
             return Ok(());
         }
@@ -88,14 +96,15 @@ mod tests {
         assert_eq!(ids(w), ["3001", "abc314_a"]);
         assert_eq!(ids(Window::new(None, d("2023-07-16")).unwrap()), ["2844"]);
         let empty = Window::new(d("2024-01-01"), None).unwrap();
-        let e = empty.check(&set).unwrap_err();
+        let e = empty.check(&set, &path).unwrap_err().to_string();
         assert!(e.contains("2023-07-16 to 2023-09-21"), "{e}");
         assert!(parse_date("2023-02-30").is_err());
         assert_eq!(Window::new(None, None), None);
         let he = ProblemSet::new(vec![], "humaneval", String::new());
         assert!(
-            w.check(&he)
+            w.check(&he, &path)
                 .unwrap_err()
+                .to_string()
                 .contains("humaneval problems have none")
         );
     }

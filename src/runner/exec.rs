@@ -129,10 +129,7 @@ pub fn run_exec<S: Sandbox + 'static>(
 ) -> Result<ExecOutcome, RunError> {
     let problems = ProblemSet::load_for(&opts.problems, opts.task)?;
     if let Some(w) = opts.window {
-        w.check(&problems).map_err(|message| InputError::Format {
-            path: opts.problems.clone(),
-            message,
-        })?;
+        w.check(&problems, &opts.problems)?;
     }
     // This shard's problems, published in the window.
     let selects = |p: &crate::problem::Problem| {

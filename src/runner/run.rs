@@ -233,11 +233,7 @@ pub fn run<S: Sandbox + 'static>(
 ) -> Result<ExecOutcome, RunError> {
     let set = ProblemSet::load_for(&opts.problems, opts.task)?;
     if let Some(w) = opts.window {
-        w.check(&set)
-            .map_err(|message| crate::errors::InputError::Format {
-                path: opts.problems.clone(),
-                message,
-            })?;
+        w.check(&set, &opts.problems)?;
     }
     let problems = select(&set, opts);
     if problems.is_empty() {
