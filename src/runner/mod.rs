@@ -267,7 +267,7 @@ pub fn execute_jobs<S: Sandbox + 'static>(
                     };
                     let (tx, sandbox) = (tx.clone(), sandbox.clone());
                     tokio::spawn(async move {
-                        let execution = with_base(sandbox.as_ref(), &job, execution).await;
+                        let execution = with_base(&sandbox, &job, execution).await;
                         let _ = tx.send(reused(job, execution)).await;
                         drop(permit);
                     });
@@ -286,7 +286,7 @@ pub fn execute_jobs<S: Sandbox + 'static>(
                                 "the identical program this sample waited for was lost",
                             ),
                         };
-                        let execution = with_base(sandbox.as_ref(), &job, execution).await;
+                        let execution = with_base(&sandbox, &job, execution).await;
                         let _ = tx.send(reused(job, execution)).await;
                         drop(permit);
                     });
@@ -303,20 +303,11 @@ pub fn execute_jobs<S: Sandbox + 'static>(
                 let tx = tx.clone();
                 let sandbox = sandbox.clone();
                 tokio::spawn(async move {
-                    let inner = tokio::spawn({
-                        let sandbox = sandbox.clone();
-                        let program = job.program.clone();
-                        let limits = job.limits.clone();
-                        async move { sandbox.run(&program, &limits).await }
-                    });
-                    // A panic inside the sandbox is passk's bug: record it, never lose it.
-                    let mut execution = inner.await.unwrap_or_else(|e| {
-                        Execution::verdict(Outcome::SandboxError, format!("sandbox panicked: {e}"))
-                    });
+                    let mut execution = run_guarded(&sandbox, &job.program, &job.limits).await;
                     if let Some(expect) = &job.expect {
                         execution = expect.judge(execution);
                     }
-                    execution = with_base(sandbox.as_ref(), &job, execution).await;
+                    execution = with_base(&sandbox, &job, execution).await;
                     if let Some((tx, k, state)) = publish {
                         state.finish(k, tx, &execution);
                     }
@@ -346,7 +337,11 @@ fn needs_base(job: &Job, execution: &Execution) -> bool {
 }
 
 /// `execution` with its base outcome, where the job asks for one.
-async fn with_base<S: Sandbox>(sandbox: &S, job: &Job, mut execution: Execution) -> Execution {
+async fn with_base<S: Sandbox + 'static>(
+    sandbox: &Arc<S>,
+    job: &Job,
+    mut execution: Execution,
+) -> Execution {
     if let (true, Some(base)) = (needs_base(job, &execution), &job.base_check) {
         execution.base = Some(base_outcome(sandbox, base, &job.limits, &execution).await);
     }
@@ -357,8 +352,8 @@ async fn with_base<S: Sandbox>(sandbox: &S, job: &Job, mut execution: Execution)
 /// inputs are among its inputs); failed when the full check already failed on a base input
 /// (a claim that can only lower the score); else the base-only program's own verdict, so
 /// that nothing the answer printed can raise it.
-async fn base_outcome<S: Sandbox>(
-    sandbox: &S,
+async fn base_outcome<S: Sandbox + 'static>(
+    sandbox: &Arc<S>,
     base: &crate::problem::Assembled,
     limits: &Limits,
     full: &Execution,
@@ -372,9 +367,25 @@ async fn base_outcome<S: Sandbox>(
     if let Some(decided) = &base.decided {
         return decided.outcome;
     }
-    let mut e = sandbox.run(&base.program, limits).await;
+    let mut e = run_guarded(sandbox, &base.program, limits).await;
     if let Some(expect) = &base.expect {
         e = expect.judge(e);
     }
     e.outcome
+}
+
+/// Runs `program`; a panic inside the sandbox is passk's bug: it becomes a `sandbox_error`
+/// verdict, never a lost sample.
+async fn run_guarded<S: Sandbox + 'static>(
+    sandbox: &Arc<S>,
+    program: &Program,
+    limits: &Limits,
+) -> Execution {
+    let inner = tokio::spawn({
+        let (sandbox, program, limits) = (sandbox.clone(), program.clone(), limits.clone());
+        async move { sandbox.run(&program, &limits).await }
+    });
+    inner.await.unwrap_or_else(|e| {
+        Execution::verdict(Outcome::SandboxError, format!("sandbox panicked: {e}"))
+    })
 }
