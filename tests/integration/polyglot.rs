@@ -1,8 +1,8 @@
 //! Aider's polyglot benchmark (the real exercises in `../shared/datasets/polyglot/`): every
 //! reference passes under its track's own test runner in the process sandbox, every stub
 //! and every reference that exits 0 early fails, except the exercises the known-defects
-//! list names; JavaScript (no Jest here) is a loud harness fault, never a model failure;
-//! answers become files as `passk exec` reads them, and a repair turn fixes a failed try.
+//! list names; JavaScript without its npm runner is a loud harness fault, never a model
+//! failure; a failed Jest run names the failed test and what it expected; answers become files as `passk exec` reads them, and a repair turn fixes a failed try.
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -25,7 +25,7 @@ fn selfcheck(track: &str) -> (serde_json::Value, bool) {
 #[test]
 fn every_reference_passes_and_every_stub_and_early_exit_fails() {
     let mut known = BTreeSet::new();
-    for track in ["python", "go", "rust", "cpp", "java"] {
+    for track in ["python", "go", "rust", "cpp", "java", "javascript"] {
         let (r, ok) = selfcheck(track);
         assert!(ok, "{track}: {r:#}");
         assert_eq!(r["failures"].as_array().unwrap().len(), 0, "{track}: {r:#}");
@@ -50,16 +50,88 @@ fn every_reference_passes_and_every_stub_and_early_exit_fails() {
     assert_eq!(known, want);
 }
 
+/// `passk exec` of `answers` (files of one exercise) in `--suite track`: its exit code, and
+/// the outcomes and details in sample order.
+fn exec(
+    track: &str,
+    task: &str,
+    answers: &[String],
+    cache: Option<&Path>,
+) -> (i32, Vec<(String, String)>) {
+    let tmp = tempfile::tempdir().unwrap();
+    let samples = tmp.path().join("samples.jsonl");
+    let lines: Vec<String> = answers
+        .iter()
+        .map(|a| serde_json::json!({"task_id": task, "completion": a}).to_string())
+        .collect();
+    std::fs::write(&samples, lines.join("\n") + "\n").unwrap();
+    let out = tmp.path().join("run");
+    let mut cmd = passk();
+    if let Some(c) = cache {
+        cmd.env("PASSK_CACHE", c);
+    }
+    let status = cmd
+        .args(["exec", "--no-cache", "--no-reference-check", "--suite"])
+        .arg(Path::new(POLYGLOT).join(track))
+        .arg("--samples")
+        .arg(&samples)
+        .arg("--out")
+        .arg(&out)
+        .status()
+        .unwrap();
+    let mut rows: Vec<(u64, String, String)> = jsonl(&out.join("results.jsonl"))
+        .iter()
+        .map(|r| {
+            (
+                r["sample_index"].as_u64().unwrap(),
+                r["outcome"].as_str().unwrap().to_string(),
+                r["detail"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    rows.sort();
+    let rows = rows.into_iter().map(|(_, o, d)| (o, d)).collect();
+    (status.code().unwrap(), rows)
+}
+
 #[test]
-fn javascript_without_jest_is_a_harness_fault() {
-    let (r, ok) = selfcheck("javascript");
-    assert!(!ok, "nothing was checked, so the selfcheck cannot pass");
-    let failures = r["failures"].as_array().unwrap();
-    assert_eq!(failures.len(), 12, "{r:#}");
+fn jest_failures_name_the_test_and_a_missing_runner_is_a_harness_fault() {
+    let dir = Path::new(POLYGLOT).join("javascript/exercises/practice/affine-cipher");
+    let proof = std::fs::read_to_string(dir.join(".meta/proof.ci.js")).unwrap();
+    let off_by_one = proof.replace("return ((a % b) + b) % b;", "return ((a % b) + b) % b + 1;");
+    assert_ne!(off_by_one, proof);
+    let file = |code: &str| format!("affine-cipher.js\n```javascript\n{code}```\n");
+    // Skipping every test is not a pass: each test must run and pass.
+    let skip = "globalThis.test = globalThis.test.skip;\nexport const encode = () => '';\n\
+                export const decode = () => '';\n";
+    let answers = [file(&proof), file(&off_by_one), file(skip)];
+    let (code, got) = exec("javascript", "javascript/affine-cipher", &answers, None);
+    assert_eq!(code, 0);
+    assert_eq!(got[0].0, "passed", "{got:?}");
+    assert_eq!(got[1].0, "wrong_answer", "{got:?}");
     assert!(
-        failures.iter().all(|f| f["outcome"] == "toolchain_missing"
-            && f["detail"].as_str().unwrap().contains("Jest")),
-        "{r:#}"
+        got[1].1.contains("10 of 16 tests passed")
+            && got[1]
+                .1
+                .contains("\"Affine cipher decode decode exercism\" failed")
+            && got[1].1.contains("Expected: \"exercism\""),
+        "{got:?}"
+    );
+    assert_ne!(got[2].0, "passed", "{got:?}");
+    assert!(got[2].1.contains("0 of 16 tests passed"), "{got:?}");
+    // Without `passk setup`'s npm packages the run is the harness's fault, with the fix.
+    let empty = tempfile::tempdir().unwrap();
+    let (code, got) = exec(
+        "javascript",
+        "javascript/affine-cipher",
+        &answers[..1],
+        Some(empty.path()),
+    );
+    assert_eq!(code, 4, "a harness fault: the run is incomplete");
+    assert_eq!(got[0].0, "toolchain_missing", "{got:?}");
+    assert!(
+        got[0].1.contains("passk setup") && got[0].1.contains("Jest"),
+        "{got:?}"
     );
 }
 
@@ -75,35 +147,9 @@ fn answers_become_files_and_tests_are_never_the_models() {
         "forth_test.py\n```python\nimport unittest\n```\n".to_string(),
         "I would rather not.".to_string(),
     ];
-    let tmp = tempfile::tempdir().unwrap();
-    let samples = tmp.path().join("samples.jsonl");
-    let lines: Vec<String> = answers
-        .iter()
-        .map(|a| serde_json::json!({"task_id": "python/forth", "completion": a}).to_string())
-        .collect();
-    std::fs::write(&samples, lines.join("\n") + "\n").unwrap();
-    let out = tmp.path().join("run");
-    let status = passk()
-        .args(["exec", "--no-cache", "--suite"])
-        .arg(Path::new(POLYGLOT).join("python"))
-        .arg("--samples")
-        .arg(&samples)
-        .arg("--out")
-        .arg(&out)
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let mut outcomes: Vec<(u64, String)> = jsonl(&out.join("results.jsonl"))
-        .iter()
-        .map(|r| {
-            (
-                r["sample_index"].as_u64().unwrap(),
-                r["outcome"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect();
-    outcomes.sort();
-    let got: Vec<&str> = outcomes.iter().map(|(_, o)| o.as_str()).collect();
+    let (code, got) = exec("python", "python/forth", &answers, None);
+    assert_eq!(code, 0);
+    let got: Vec<&str> = got.iter().map(|(o, _)| o.as_str()).collect();
     assert_eq!(got, ["passed", "wrong_answer", "no_code", "no_code"]);
 }
 

@@ -52,10 +52,8 @@ pub fn driver(ex: &Exercise) -> Result<(String, Vec<(String, String)>), String> 
         Language::Rust => rust(ex),
         Language::Cpp => Ok((CPP_MAIN.to_string(), vec![])),
         Language::Java => Ok((java(&ex.tests), vec![])),
-        Language::JavaScript => Ok((
-            JS_RUN.to_string(),
-            vec![("babel.config.js".into(), JS_BABEL.into())],
-        )),
+        // The exercise's own babel.config.js (`@exercism/babel-preset-javascript`) stays.
+        Language::JavaScript => Ok((JS_RUN.to_string(), vec![])),
         other => Err(format!("no exercise runner for {other}")),
     }
 }
@@ -131,23 +129,37 @@ fn java(tests: &[String]) -> String {
 }
 
 /// Jest in band (no worker processes), without a cache or watchman; the exercise's tests
-/// match its own `testMatch`-free default.
-const JS_RUN: &str = "const { runCLI } = require('jest');\n\
-(async () => {\n\
-  const { results } = await runCLI(\n\
-    { _: [], $0: 'jest', ci: true, cache: false, watchman: false, runInBand: true },\n\
-    [process.cwd()],\n\
-  );\n\
-  const ok = results.success && results.numTotalTests > 0\n\
-    && results.numPassedTests === results.numTotalTests;\n\
-  if (!ok) process.exit(1);\n\
-  const marker = require('fs').readFileSync(3, 'utf8').trim();\n\
-  process.stdout.write('\\n' + marker + '\\n');\n\
-})().catch((e) => { console.error(e); process.exit(2); });\n";
-
-/// What `@exercism/babel-preset-javascript` configures (ES modules for the current Node),
-/// with Debian's `@babel/preset-env`.
-const JS_BABEL: &str = "module.exports = {\n  presets: [['@babel/preset-env', { targets: { node: 'current' } }]],\n};\n";
+/// match its own `testMatch`-free default. A failed run ends with one line naming how many
+/// tests failed and the first failure (an expectation's, when any is: `wrong_answer`).
+const JS_RUN: &str = r#"const { runCLI } = require('jest');
+(async () => {
+  const { results } = await runCLI(
+    { _: [], $0: 'jest', ci: true, cache: false, watchman: false, runInBand: true },
+    [process.cwd()],
+  );
+  const ok = results.success && results.numTotalTests > 0
+    && results.numPassedTests === results.numTotalTests;
+  if (!ok) {
+    const failed = results.testResults.flatMap((f) => (f.testResults || [])
+      .filter((t) => t.status === 'failed'));
+    const expectation = failed.find((t) => (t.failureDetails || []).some((d) => d && d.matcherResult));
+    const first = expectation || failed[0];
+    let line = `${results.numPassedTests} of ${results.numTotalTests} tests passed`;
+    if (first) {
+      const message = (first.failureMessages[0] || '').split('\n')
+        .map((l) => l.trim()).filter((l) => l && !l.startsWith('at ')).slice(0, 4).join(' | ');
+      line += `; "${first.fullName}" failed: ${message}`;
+    } else {
+      const broken = results.testResults.find((f) => f.testExecError || f.failureMessage);
+      if (broken) line += `: ${(broken.failureMessage || '').split('\n').map((l) => l.trim()).filter(Boolean).slice(0, 3).join(' | ')}`;
+    }
+    console.error(`passk-jest: ${expectation ? 'expectation failed: ' : ''}${line}`);
+    process.exit(1);
+  }
+  const marker = require('fs').readFileSync(3, 'utf8').trim();
+  process.stdout.write('\n' + marker + '\n');
+})().catch((e) => { console.error(e); process.exit(2); });
+"#;
 
 /// One test function found in a Rust test file.
 #[derive(Debug, PartialEq)]

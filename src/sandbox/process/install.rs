@@ -7,9 +7,10 @@ use super::langs;
 use crate::lang::Language;
 use crate::setup::{SetupError, run};
 
-/// The Debian packages `languages` need that are not installed yet.
-pub fn missing_packages(languages: &[Language]) -> Vec<String> {
+/// The Debian packages `languages` (and `extra`) need that are not installed yet.
+pub fn missing_packages(languages: &[Language], extra: &[&str]) -> Vec<String> {
     let mut wanted: Vec<String> = vec!["bubblewrap".into()];
+    wanted.extend(extra.iter().map(|p| p.to_string()));
     for l in languages {
         if let Some(def) = langs::get(*l) {
             wanted.extend(def.apt.iter().cloned());
@@ -32,15 +33,20 @@ pub fn missing_packages(languages: &[Language]) -> Vec<String> {
         .collect()
 }
 
-/// Installs the toolchains of `languages` with apt-get (through sudo when not root).
-/// Languages that cannot be installed here at all are reported, not failed.
-pub fn install(languages: &[Language], say: &mut dyn FnMut(&str)) -> Result<(), SetupError> {
+/// Installs the toolchains of `languages`, and the `extra` packages, with apt-get (through
+/// sudo when not root). Languages that cannot be installed here at all are reported, not
+/// failed.
+pub fn install(
+    languages: &[Language],
+    extra: &[&str],
+    say: &mut dyn FnMut(&str),
+) -> Result<(), SetupError> {
     for l in languages {
         if let Some(why) = langs::get(*l).and_then(|d| d.unavailable.as_ref()) {
             say(&format!("{l}: cannot be installed here: {why}"));
         }
     }
-    let missing = missing_packages(languages);
+    let missing = missing_packages(languages, extra);
     if missing.is_empty() {
         say("language toolchains: all installed");
         return Ok(());

@@ -27,6 +27,9 @@ struct RawVariant {
     compile: Option<Vec<String>>,
     run: Option<Vec<String>>,
     work_mb: Option<u64>,
+    /// Output that says a test's expectation failed (`wrong_answer`), for a runner whose
+    /// failures the language's own patterns do not name.
+    assertion: Option<Vec<String>>,
     #[serde(default)]
     requires: Vec<String>,
     /// What to say when `requires` is not met, instead of the install hint.
@@ -129,8 +132,8 @@ impl LanguageDef {
     /// Why this definition cannot run here: the first required file that is missing.
     pub fn missing_requirement(&self) -> Option<String> {
         let missing = self
-            .requires
-            .iter()
+            .required_paths()
+            .into_iter()
             .find(|p| !std::path::Path::new(p).exists())?;
         Some(match &self.unavailable {
             Some(why) => format!("`{missing}` is not installed: {why}"),
@@ -140,6 +143,15 @@ impl LanguageDef {
                 self.apt.join(" ")
             ),
         })
+    }
+
+    /// `requires`, with `{npm}` naming the npm packages `passk setup` installs.
+    fn required_paths(&self) -> Vec<String> {
+        let npm = crate::setup::npm::node_modules(&crate::setup::Paths::from_env());
+        self.requires
+            .iter()
+            .map(|p| p.replace("{npm}", &npm.to_string_lossy()))
+            .collect()
     }
 
     /// The command whose binary must exist for this language to run (compiler first).
@@ -234,6 +246,9 @@ fn parse(text: &str) -> Result<(BTreeMap<Language, LanguageDef>, Variants), Stri
             }
             if let Some(mb) = v.work_mb {
                 def.work_mb = mb;
+            }
+            if let Some(a) = v.assertion {
+                def.assertion = a;
             }
             def.requires = v.requires;
             if v.unavailable.is_some() {
