@@ -15,8 +15,9 @@ use crate::runner::exec::{ExecOptions, run_exec};
 #[derive(Args)]
 pub struct ExecArgs {
     /// The problems: a benchmark's file (HumanEval, MBPP, sanitized-MBPP, MultiPL-E,
-    /// HumanEval-X, CRUXEval, EvalPlus's HumanEval+ / MBPP+, LiveCodeBench; .gz accepted), a folder of
-    /// passk's TOML problems, or a folder of Exercism exercises (Aider's polyglot benchmark: samples answer with whole files),
+    /// HumanEval-X, CRUXEval, EvalPlus's HumanEval+ / MBPP+, LiveCodeBench, APPS, TACO,
+    /// CodeContests; .gz accepted), a folder of passk's TOML problems, or a folder of
+    /// Exercism exercises (Aider's polyglot benchmark: samples answer with whole files),
     /// by path or by the name of a bundled suite (`core`, `io`).
     #[arg(long = "suite", visible_alias = "problems", value_parser = super::parse_suite)]
     pub problems: PathBuf,
@@ -160,7 +161,7 @@ pub fn render_table(s: &Summary) -> String {
             row(model_lang, g);
         }
     }
-    // The benchmark's own groupings (LiveCodeBench's platforms and difficulties).
+    // The benchmark's own groupings (platforms, sources, difficulties).
     for (facet, g) in &s.by_facet {
         row(facet, g);
     }

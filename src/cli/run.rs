@@ -32,7 +32,7 @@ pub struct RunArgs {
     /// What to solve: a folder of passk's TOML problems (`problems/core` functions,
     /// `problems/io` full stdin/stdout programs), the routing suite (`problems/routing`),
     /// a problems file (HumanEval, MBPP, MultiPL-E, HumanEval-X, CRUXEval, EvalPlus,
-    /// LiveCodeBench), or a
+    /// LiveCodeBench, APPS, TACO, CodeContests), or a
     /// folder of Exercism exercises (Aider's polyglot benchmark: the model answers with
     /// whole files).
     /// A bundled suite may be named (`core`, `io`, `routing`).
@@ -368,7 +368,7 @@ pub fn render_models(s: &Summary) -> String {
             .or_default()
             .push((model, g.pass_at_k.get("pass@1").copied().unwrap_or(0.0)));
     }
-    // The benchmark's own groupings (LiveCodeBench's platforms and difficulties).
+    // The benchmark's own groupings (platforms, sources, difficulties).
     for (key, g) in &s.by_facet {
         row(&mut out, key, g);
     }

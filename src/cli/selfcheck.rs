@@ -19,7 +19,8 @@ pub struct SelfcheckArgs {
     /// A datasets folder holding humaneval/HumanEval.jsonl.gz, mbpp/mbpp.jsonl.gz,
     /// mbpp/sanitized-mbpp.json.gz, cruxeval/cruxeval.jsonl (or cruxeval-first100.jsonl;
     /// checked as output and input prediction), evalplus/HumanEvalPlus.jsonl.gz,
-    /// evalplus/MbppPlus.jsonl.gz and livecodebench/test*.jsonl — any that exist are
+    /// evalplus/MbppPlus.jsonl.gz, livecodebench/test*.jsonl, apps/test.jsonl,
+    /// taco/test.jsonl and code_contests/{test,valid}.jsonl — any that exist are
     /// checked.
     #[arg(long)]
     pub datasets: Option<PathBuf>,
@@ -55,6 +56,10 @@ pub struct SelfcheckArgs {
     /// exits early) must fail every problem with the right outcome.
     #[arg(long, value_name = "FILE")]
     pub livecodebench: Vec<PathBuf>,
+    /// An APPS, TACO or CodeContests file to check (JSONL rows of the released datasets):
+    /// every problem's first Python 3 solution must pass, and every known-bad answer fail.
+    #[arg(long, value_name = "FILE")]
+    pub contests: Vec<PathBuf>,
     /// A CRUXEval file to check (as output and input prediction).
     #[arg(long)]
     pub cruxeval: Vec<PathBuf>,
@@ -82,6 +87,7 @@ pub fn run(args: SelfcheckArgs) -> anyhow::Result<ExitStatus> {
     files.extend(args.cruxeval.iter().cloned());
     files.extend(args.evalplus.iter().cloned());
     files.extend(args.livecodebench.iter().cloned());
+    files.extend(args.contests.iter().cloned());
     if let Some(dir) = &args.datasets {
         for rel in [
             "humaneval/HumanEval.jsonl.gz",
@@ -91,6 +97,10 @@ pub fn run(args: SelfcheckArgs) -> anyhow::Result<ExitStatus> {
             "cruxeval/cruxeval-first100.jsonl",
             "evalplus/HumanEvalPlus.jsonl.gz",
             "evalplus/MbppPlus.jsonl.gz",
+            "apps/test.jsonl",
+            "taco/test.jsonl",
+            "code_contests/test.jsonl",
+            "code_contests/valid.jsonl",
         ] {
             let p = dir.join(rel);
             if p.is_file() {

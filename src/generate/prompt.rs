@@ -76,7 +76,9 @@ fn stops(problem: &Problem) -> Stops {
         };
     }
     // A full program has no natural end a stop string could mark but a closing fence.
-    if let Assembly::Io { .. } | Assembly::LiveCodeBench(_) = &problem.assembly {
+    if let Assembly::Io { .. } | Assembly::LiveCodeBench(_) | Assembly::Contest(_) =
+        &problem.assembly
+    {
         return Stops {
             stop: vec!["\n```".into()],
             halt: vec![],
@@ -236,7 +238,7 @@ pub fn prepare(problem: &Problem, style: Style) -> Prepared {
         Style::Completion => {
             let text = match &problem.assembly {
                 // A full program's task: a comment at the top of the file, the code follows.
-                Assembly::Io { .. } | Assembly::LiveCodeBench(_) => {
+                Assembly::Io { .. } | Assembly::LiveCodeBench(_) | Assembly::Contest(_) => {
                     task_comment(language, &problem.prompt)
                 }
                 // MBPP's prompt is a task text: shown as a docstring, the code follows.

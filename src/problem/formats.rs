@@ -43,6 +43,8 @@ pub const ALL: &[&Format] = &[
     &super::native::FORMAT,
     &super::evalplus::FORMAT,
     &super::livecodebench::FORMAT,
+    &super::contests::code_contests::FORMAT,
+    &super::contests::apps::FORMAT,
     &super::cruxeval::FORMAT,
     &super::mbpp::SANITIZED,
     &super::humaneval_x::FORMAT,

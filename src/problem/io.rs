@@ -18,11 +18,12 @@ use crate::lang::Language;
 use crate::outcome::Outcome;
 use crate::sandbox::Execution;
 
+pub mod contest;
 pub mod decimal;
 
 /// How a program's output is compared with the expected output.
 #[derive(Debug, Clone, Copy, PartialEq, Deserialize, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "snake_case")]
 pub enum Compare {
     /// Line by line, exactly; `\r\n` reads as `\n` and trailing newlines are ignored.
     Exact,
@@ -35,6 +36,13 @@ pub enum Compare {
     /// many lines, each equal as text or else token by token as exact decimal numbers
     /// (`1.50` is `1.5`, `1e3` is `1000`; see [`decimal`]).
     Decimal,
+    /// APPS's (and TACO's) chain of fallbacks, lenient to the point of ignoring line order
+    /// (see [`contest`]).
+    Apps,
+    /// TACO's rewrite of APPS's chain, applied to the output as one text (see [`contest`]).
+    Taco,
+    /// CodeContests' rule: lower-cased tokens, numbers within 1e-5 (see [`contest`]).
+    CodeContests,
 }
 
 #[derive(Debug, Deserialize)]
@@ -136,6 +144,12 @@ pub fn prompt(p: &IoProblem, language: Language) -> String {
         Compare::Decimal => {
             "Output is compared line by line; a number may be written in any equal decimal form."
         }
+        Compare::Apps | Compare::Taco => {
+            "Output is compared line by line; spacing at the ends does not matter."
+        }
+        Compare::CodeContests => {
+            "Output is compared token by token, ignoring case; numbers within 1e-5."
+        }
     };
     let example = &p.tests[0];
     format!(
@@ -233,6 +247,9 @@ impl OutputCheck {
                 ))
             }
             Compare::Decimal => decimal::differs(want, got),
+            Compare::Apps => contest::apps_differs(want, got),
+            Compare::Taco => contest::taco_differs(want, got),
+            Compare::CodeContests => contest::code_contests_differs(want, got),
             Compare::Whitespace | Compare::Float => {
                 let (wt, gt): (Vec<&str>, Vec<&str>) = (
                     want.split_whitespace().collect(),
@@ -302,7 +319,7 @@ impl OutputCheck {
 }
 
 /// A line or token for a message: quoted and cut, or `end of output`.
-fn show(s: Option<&str>) -> String {
+pub(super) fn show(s: Option<&str>) -> String {
     match s {
         None => "end of output".into(),
         Some(s) if s.chars().count() > 80 => {

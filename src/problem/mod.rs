@@ -1,6 +1,7 @@
 //! Problems: the model passk scores against, and the importers that read benchmark files
 //! (HumanEval JSONL, MBPP full JSONL and sanitized JSON) into it.
 
+pub mod contests;
 pub mod cruxeval;
 pub mod defects;
 pub mod evalplus;
@@ -78,6 +79,9 @@ pub enum Assembly {
     /// and judged on the host, or called through `Solution` by a trusted driver
     /// (functional tests; see [`livecodebench`]).
     LiveCodeBench(std::sync::Arc<livecodebench::Record>),
+    /// A whole Python program run per stdin test and judged on the host, or called by a
+    /// trusted driver (APPS, TACO, CodeContests; see [`contests`]).
+    Contest(std::sync::Arc<contests::Record>),
 }
 
 /// What the host checks after a run of one of passk's own problems.
@@ -203,7 +207,10 @@ impl Problem {
             }
             (
                 Code::Completion(c),
-                Assembly::Mbpp { .. } | Assembly::Io { .. } | Assembly::LiveCodeBench(_),
+                Assembly::Mbpp { .. }
+                | Assembly::Io { .. }
+                | Assembly::LiveCodeBench(_)
+                | Assembly::Contest(_),
             ) => c.clone(),
             (Code::Completion(c), Assembly::Cruxeval(_) | Assembly::Predict(_)) => {
                 c.trim().to_string()
@@ -344,6 +351,7 @@ impl Problem {
             Assembly::Exercise(exercise) => return exercise.assemble(&solution),
             Assembly::EvalPlus(task) => return task.program_for(&solution),
             Assembly::LiveCodeBench(record) => return record.program_for(&solution),
+            Assembly::Contest(record) => return record.program_for(&solution),
             Assembly::Predict(record) => {
                 let program = Program {
                     language: self.language,
@@ -389,7 +397,10 @@ impl Problem {
     /// programs, MBPP+'s docstring prompt), not code to complete.
     pub fn prompt_is_task(&self) -> bool {
         match &self.assembly {
-            Assembly::Mbpp { .. } | Assembly::Io { .. } | Assembly::LiveCodeBench(_) => true,
+            Assembly::Mbpp { .. }
+            | Assembly::Io { .. }
+            | Assembly::LiveCodeBench(_)
+            | Assembly::Contest(_) => true,
             Assembly::EvalPlus(t) => t.dataset == evalplus::Dataset::Mbpp,
             _ => false,
         }
@@ -409,8 +420,22 @@ impl Problem {
     pub fn facets(&self) -> Vec<String> {
         match &self.assembly {
             Assembly::LiveCodeBench(r) => r.facets(),
+            Assembly::Contest(r) => r.facets.clone(),
             _ => Vec::new(),
         }
+    }
+
+    /// The limits of this problem's runs: `base` widened for a problem known to be slow or
+    /// large, and held to the benchmark's own memory limit where it sets an exact one
+    /// (CodeContests' `memory_limit_bytes`).
+    pub fn limits(&self, base: &crate::sandbox::Limits) -> crate::sandbox::Limits {
+        let mut l = base.for_problem(self.time_limit, self.memory_limit);
+        if let Assembly::Contest(r) = &self.assembly
+            && r.harness == contests::Harness::CodeContests
+        {
+            l.memory_bytes = r.memory;
+        }
+        l
     }
 
     /// The benchmark's narrower second check of an answer, where it reports one (EvalPlus's
@@ -437,7 +462,8 @@ impl Problem {
             | Assembly::Cruxeval(_)
             | Assembly::Predict(_)
             | Assembly::Exercise(_)
-            | Assembly::LiveCodeBench(_) => Code::Solution(r),
+            | Assembly::LiveCodeBench(_)
+            | Assembly::Contest(_) => Code::Solution(r),
         })
     }
 }

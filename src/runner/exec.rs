@@ -212,7 +212,7 @@ pub fn run_exec<S: Sandbox + 'static>(
         if done.contains(&key) {
             return None;
         }
-        let limits = opts.limits.for_problem(p.time_limit, p.memory_limit);
+        let limits = p.limits(&opts.limits);
         Some(Job {
             model: s.model,
             sample_index,

@@ -132,11 +132,7 @@ pub fn check<S: Sandbox + 'static>(
         .iter()
         .filter_map(|p| {
             let code = p.reference_code()?;
-            Some(Job::new(
-                &p.id,
-                p.program_for(&code),
-                opts.limits.for_problem(p.time_limit, p.memory_limit),
-            ))
+            Some(Job::new(&p.id, p.program_for(&code), p.limits(opts.limits)))
         })
         .collect();
     let total = jobs.len();

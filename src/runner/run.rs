@@ -92,11 +92,7 @@ fn job_for(problem: &Problem, r: &SampleRecord, limits: &Limits) -> Job {
         Some(code) => problem.program_for(code),
         None => crate::sandbox::Program::plain(problem.language, "").into(),
     };
-    let job = Job::new(
-        &problem.id,
-        assembled,
-        limits.for_problem(problem.time_limit, problem.memory_limit),
-    );
+    let job = Job::new(&problem.id, assembled, problem.limits(limits));
     Job {
         model: Some(r.model.clone()),
         sample_index: r.sample_index,

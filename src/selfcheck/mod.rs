@@ -71,6 +71,16 @@ fn bad_code(problem: &Problem, v: Variant) -> Option<Code> {
             crate::problem::livecodebench::Mode::Stdin => format!("def main():\n{body}\nmain()\n"),
         }));
     }
+    if let Assembly::Contest(record) = &problem.assembly {
+        let body = if body.is_empty() { "    pass\n" } else { body };
+        return Some(Code::Solution(match &record.mode {
+            // The function the tests call, with the bad body.
+            crate::problem::contests::Mode::Call { fn_name } => {
+                format!("def {fn_name}(*args, **kwargs):\n{body}")
+            }
+            crate::problem::contests::Mode::Stdin => format!("def main():\n{body}\nmain()\n"),
+        }));
+    }
     match problem.assembly {
         // A full program that reads nothing and prints nothing.
         Assembly::Io { .. } => (v == Variant::EmptyBody)
@@ -94,7 +104,8 @@ fn bad_code(problem: &Problem, v: Variant) -> Option<Code> {
         | Assembly::Predict(_)
         | Assembly::Exercise(_)
         | Assembly::EvalPlus(_)
-        | Assembly::LiveCodeBench(_) => None,
+        | Assembly::LiveCodeBench(_)
+        | Assembly::Contest(_) => None,
     }
 }
 
@@ -193,7 +204,7 @@ pub fn check_set(
                 continue;
             }
             let Some(code) = bad_code(p, v) else { continue };
-            let mut l = limits.for_problem(p.time_limit, p.memory_limit);
+            let mut l = p.limits(limits);
             if v == Variant::InfiniteLoop {
                 l.time = LOOP_LIMIT;
                 l.fuel = l.fuel.map(|f| f / 10);

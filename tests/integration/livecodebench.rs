@@ -60,44 +60,10 @@ fn exec(
     samples: &[(&str, &str)],
     extra: &[&str],
 ) -> (Vec<(String, String, String)>, PathBuf) {
-    let path = dir.join("samples.jsonl");
-    let lines: Vec<String> = samples
-        .iter()
-        .map(|(t, c)| serde_json::json!({"task_id": t, "solution": c}).to_string())
-        .collect();
-    std::fs::write(&path, lines.join("\n") + "\n").unwrap();
-    let out_dir = dir.join("run");
-    let out = passk()
-        .args(["exec", "--problems"])
-        .arg(data("test-fixture.jsonl"))
-        .arg("--samples")
-        .arg(&path)
-        .arg("--out")
-        .arg(&out_dir)
-        .arg("--no-cache")
-        .args(extra)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.code().is_some_and(|c| c <= 1),
-        "{}",
-        output_text(&out)
-    );
-    let mut records = jsonl(&out_dir.join("results.jsonl"));
-    records.sort_by_key(|r| r["sample_index"].as_u64());
-    let mut v: Vec<(String, String, String)> = records
-        .iter()
-        .map(|r| {
-            (
-                r["task_id"].as_str().unwrap().to_string(),
-                r["outcome"].as_str().unwrap().to_string(),
-                r["detail"].as_str().unwrap_or("").to_string(),
-            )
-        })
-        .collect();
-    let order: Vec<&str> = samples.iter().map(|(t, _)| *t).collect();
-    v.sort_by_key(|(t, ..)| order.iter().position(|o| o == t));
-    (v, out_dir)
+    let mut args = vec!["--no-cache"];
+    args.extend(extra);
+    let (v, _) = crate::common::exec_solutions(&data("test-fixture.jsonl"), samples, dir, &args);
+    (v, dir.join("run"))
 }
 
 #[test]

@@ -7,6 +7,7 @@
 mod common;
 
 mod chat_answers;
+mod contests;
 mod cruxeval;
 mod deterministic;
 mod differential;

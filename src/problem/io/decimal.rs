@@ -7,7 +7,7 @@
 
 /// Python's `str.isspace()`: Unicode whitespace plus the four ASCII separators
 /// (`\x1c`–`\x1f`) that Python counts and Rust does not.
-fn py_space(c: char) -> bool {
+pub(super) fn py_space(c: char) -> bool {
     c.is_whitespace() || ('\x1c'..='\x1f').contains(&c)
 }
 

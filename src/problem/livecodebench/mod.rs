@@ -18,7 +18,7 @@ use std::time::Duration;
 use base64::Engine;
 use serde::Deserialize;
 
-mod json_literal;
+pub(crate) mod json_literal;
 
 use super::io::{Compare, OutputCheck};
 use super::{Assembled, Assembly, Expect, Problem, field_str, jsonl, py_str};

@@ -159,3 +159,62 @@ pub fn process_sandbox() -> Arc<passk::sandbox::process::ProcessSandbox> {
         .expect("bubblewrap works here (make test installs it)"),
     )
 }
+
+/// One sample's verdict as `results.jsonl` has it: (task id, outcome, detail).
+pub type Verdict = (String, String, String);
+
+/// `passk exec --problems PROBLEMS` of `samples` (task id, whole solution) into `out`, with
+/// `extra` arguments; it must exit 0 or 1 (scored, whatever the scores). The verdicts come
+/// back in the samples' order (exec writes them as they finish); the run's stderr with
+/// them, for assertion messages.
+pub fn exec_solutions(
+    problems: &std::path::Path,
+    samples: &[(&str, &str)],
+    out: &std::path::Path,
+    extra: &[&str],
+) -> (Vec<Verdict>, String) {
+    std::fs::create_dir_all(out).unwrap();
+    let path = out.join("samples.jsonl");
+    let lines: Vec<String> = samples
+        .iter()
+        .map(|(t, c)| serde_json::json!({"task_id": t, "solution": c}).to_string())
+        .collect();
+    std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+    let run = out.join("run");
+    let o = passk()
+        .args(["exec", "--problems"])
+        .arg(problems)
+        .arg("--samples")
+        .arg(&path)
+        .arg("--out")
+        .arg(&run)
+        .args(extra)
+        .output()
+        .unwrap();
+    assert!(
+        o.status.code().is_some_and(|c| c <= 1),
+        "{}",
+        output_text(&o)
+    );
+    // A task's samples are numbered in file order: (first position of the task, index).
+    let order: Vec<&str> = samples.iter().map(|(t, _)| *t).collect();
+    let mut records = jsonl(&run.join("results.jsonl"));
+    records.sort_by_key(|r| {
+        let task = r["task_id"].as_str().unwrap_or_default();
+        (
+            order.iter().position(|o| *o == task),
+            r["sample_index"].as_u64(),
+        )
+    });
+    let verdicts = records
+        .iter()
+        .map(|r| {
+            (
+                r["task_id"].as_str().unwrap().to_string(),
+                r["outcome"].as_str().unwrap().to_string(),
+                r["detail"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    (verdicts, String::from_utf8_lossy(&o.stderr).into_owned())
+}
