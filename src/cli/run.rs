@@ -302,10 +302,15 @@ fn extraction_line(samples: &std::path::Path) -> Option<String> {
                 .collect::<Vec<_>>()
                 .join(", ")
         };
+        // Whole-file answers (exercises) are not merged with a prompt.
+        let merged = if merge.is_empty() {
+            String::new()
+        } else {
+            format!("; merged with the prompt by {}", list(&merge))
+        };
         format!(
-            "{answers} chat answers extracted ({}); merged with the prompt by {}",
-            list(&extraction),
-            list(&merge)
+            "{answers} chat answers extracted ({}){merged}",
+            list(&extraction)
         )
     })
 }

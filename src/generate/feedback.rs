@@ -102,6 +102,20 @@ pub fn clean(text: &str) -> String {
         last = dirs.end();
     }
     out.push_str(&text[last..]);
+    visible(&out.replace("\r\n", "\n"))
+}
+
+/// Control characters a program printed, written as escapes (`\x00`): a chat template
+/// cannot carry a NUL byte, and a model reads an escape better than raw bytes.
+fn visible(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\n' | '\t' => out.push(c),
+            c if c.is_control() => out.push_str(&format!("\\x{:02x}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
     out
 }
 
@@ -119,6 +133,14 @@ mod tests {
         assert_eq!(
             clean(text),
             "error: main.rs:3:5: mismatched types\nFile \"x.py\", line 2\n\nratio 3/4 stays\n"
+        );
+    }
+
+    #[test]
+    fn control_characters_become_escapes() {
+        assert_eq!(
+            clean("Received: \"\0\0\x1b\"\r\nnext\tline\x7f\n"),
+            "Received: \"\\x00\\x00\\x1b\"\nnext\tline\\x7f\n"
         );
     }
 

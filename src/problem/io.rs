@@ -21,6 +21,26 @@ use crate::sandbox::Execution;
 pub mod contest;
 pub mod decimal;
 
+/// A whole program run once per input (a fresh process or instance each), what it prints
+/// judged on the host by `check`.
+pub fn per_input(
+    language: Language,
+    source: String,
+    inputs: Arc<Vec<String>>,
+    check: Arc<super::Expect>,
+) -> super::Assembled {
+    super::Assembled {
+        program: crate::sandbox::Program {
+            variant: Some("program"),
+            judged_on_host: true,
+            inputs: Some(inputs),
+            ..crate::sandbox::Program::plain(language, source)
+        },
+        expect: Some(check),
+        decided: None,
+    }
+}
+
 /// How a program's output is compared with the expected output.
 #[derive(Debug, Clone, Copy, PartialEq, Deserialize, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -234,17 +254,7 @@ impl OutputCheck {
                 }
                 let (wl, gl): (Vec<&str>, Vec<&str>) =
                     (w.split('\n').collect(), g.split('\n').collect());
-                let line = wl
-                    .iter()
-                    .zip(&gl)
-                    .position(|(a, b)| a != b)
-                    .unwrap_or(wl.len().min(gl.len()));
-                Some(format!(
-                    "line {}: expected {}, got {}",
-                    line + 1,
-                    show(wl.get(line).copied()),
-                    show(gl.get(line).copied())
-                ))
+                Some(first_difference(&wl, &gl))
             }
             Compare::Decimal => decimal::differs(want, got),
             Compare::Apps => contest::apps_differs(want, got),
@@ -316,6 +326,21 @@ impl OutputCheck {
         }
         e
     }
+}
+
+/// Where `got`'s lines first differ from `expected`'s, for the verdict's detail.
+pub(super) fn first_difference(expected: &[&str], got: &[&str]) -> String {
+    let line = expected
+        .iter()
+        .zip(got)
+        .position(|(w, g)| w != g)
+        .unwrap_or(expected.len().min(got.len()));
+    format!(
+        "line {}: expected {}, got {}",
+        line + 1,
+        show(expected.get(line).copied()),
+        show(got.get(line).copied())
+    )
 }
 
 /// A line or token for a message: quoted and cut, or `end of output`.

@@ -1,6 +1,7 @@
 //! Problems: the model passk scores against, and the importers that read benchmark files
 //! (HumanEval JSONL, MBPP full JSONL and sanitized JSON) into it.
 
+pub mod calls;
 pub mod contests;
 pub mod cruxeval;
 pub mod defects;
@@ -304,22 +305,7 @@ impl Problem {
                 };
             }
             Assembly::Io { check, inputs } => {
-                let program = Program {
-                    language: self.language,
-                    source: solution,
-                    guard: None,
-                    fail_on_stderr: false,
-                    variant: Some("program"),
-                    judged_on_host: true,
-                    inputs: Some(inputs.clone()),
-                    tests_at: None,
-                    project: None,
-                };
-                return Assembled {
-                    program,
-                    expect: Some(check.clone()),
-                    decided: None,
-                };
+                return io::per_input(self.language, solution, inputs.clone(), check.clone());
             }
             Assembly::Cruxeval(record) => {
                 let (source, at) = record.program(&solution);

@@ -19,6 +19,29 @@ fn outcomes(v: &[crate::common::Verdict]) -> Vec<&str> {
     v.iter().map(|(_, o, _)| o.as_str()).collect()
 }
 
+/// `samples` judged in each sandbox, each run's outcomes `expected`: the verdicts, with
+/// the directory the run wrote (its `run/`).
+fn judged_in_both_sandboxes(
+    fixture: &Path,
+    samples: &[(&str, &str)],
+    expected: &[&str],
+) -> Vec<(Vec<crate::common::Verdict>, tempfile::TempDir)> {
+    ["wasm", "process"]
+        .into_iter()
+        .map(|sandbox| {
+            let tmp = tempfile::tempdir().unwrap();
+            let (v, stderr) = exec_solutions(
+                fixture,
+                samples,
+                tmp.path(),
+                &["--no-cache", "--sandbox", sandbox],
+            );
+            assert_eq!(outcomes(&v), expected, "{sandbox}: {v:#?}\n{stderr}");
+            (v, tmp)
+        })
+        .collect()
+}
+
 #[test]
 fn shipped_references_pass_and_known_bad_answers_fail_in_both_sandboxes() {
     for sandbox in ["wasm", "process"] {
@@ -103,28 +126,20 @@ fn code_contests_judges_tokens_and_honours_the_problems_limits() {
             "n = int(input())\nprint('YES' if n % 2 == 0 else 'NO')\nprint(round(n / 3, 2))\n",
         ),
     ];
-    for sandbox in ["wasm", "process"] {
-        let tmp = tempfile::tempdir().unwrap();
-        let (v, stderr) = exec_solutions(
-            &fixture,
-            &samples,
-            tmp.path(),
-            &["--no-cache", "--sandbox", sandbox],
-        );
-        assert_eq!(
-            outcomes(&v),
-            [
-                "passed",
-                "wrong_answer",
-                "syntax_error",
-                "syntax_error",
-                "timeout",
-                "memory_limit",
-                "passed",
-                "wrong_answer"
-            ],
-            "{sandbox}: {v:#?}\n{stderr}"
-        );
+    for (v, tmp) in judged_in_both_sandboxes(
+        &fixture,
+        &samples,
+        &[
+            "passed",
+            "wrong_answer",
+            "syntax_error",
+            "syntax_error",
+            "timeout",
+            "memory_limit",
+            "passed",
+            "wrong_answer",
+        ],
+    ) {
         assert!(
             v[1].2.contains("token 1: expected \"3\", got \"-1\""),
             "{v:?}"
@@ -186,28 +201,20 @@ fn apps_judges_as_its_harness_does() {
             "import time\nclass Solution:\n    def extremes(self, d):\n        time.sleep(4.5)\n        return [min(d), max(d)]\n",
         ),
     ];
-    for sandbox in ["wasm", "process"] {
-        let tmp = tempfile::tempdir().unwrap();
-        let (v, stderr) = exec_solutions(
-            &fixture,
-            &samples,
-            tmp.path(),
-            &["--no-cache", "--sandbox", sandbox],
-        );
-        assert_eq!(
-            outcomes(&v),
-            [
-                "passed",
-                "wrong_answer",
-                "passed",
-                "passed",
-                "wrong_answer",
-                "runtime_error",
-                "passed",
-                "timeout"
-            ],
-            "{sandbox}: {v:#?}\n{stderr}"
-        );
+    for (v, _) in judged_in_both_sandboxes(
+        &fixture,
+        &samples,
+        &[
+            "passed",
+            "wrong_answer",
+            "passed",
+            "passed",
+            "wrong_answer",
+            "runtime_error",
+            "passed",
+            "timeout",
+        ],
+    ) {
         assert!(
             v[1].2.contains("line 1: expected \"6\", got \"6 3\""),
             "{v:?}"
@@ -268,19 +275,9 @@ fn taco_judges_the_stdout_text_as_its_harness_does() {
             "xs = list(map(int, input().split()))\nprint(*sorted(set(xs)))\nprint(sum(xs) // len(xs))\n",
         ),
     ];
-    for sandbox in ["wasm", "process"] {
-        let tmp = tempfile::tempdir().unwrap();
-        let (v, stderr) = exec_solutions(
-            &fixture,
-            &samples,
-            tmp.path(),
-            &["--no-cache", "--sandbox", sandbox],
-        );
-        assert_eq!(
-            outcomes(&v),
-            ["passed", "wrong_answer", "passed"],
-            "{sandbox}: {v:#?}\n{stderr}"
-        );
+    for (v, _) in
+        judged_in_both_sandboxes(&fixture, &samples, &["passed", "wrong_answer", "passed"])
+    {
         assert!(
             v[1].2.contains("test 0: line 1: expected \"1\", got \"3\""),
             "{v:?}"

@@ -57,47 +57,18 @@ fn every_canonical_solution_passes_and_bad_bodies_fail_in_the_process_sandbox() 
     selfcheck("process");
 }
 
-/// `(task_id, completion)` samples scored by `passk exec`; the verdicts by task and order.
+/// `(task_id, completion)` samples scored by `passk exec`; the verdicts in the samples'
+/// order, then the run's stderr.
 fn exec(file: &str, samples: &[(&str, &str)], cache: &Path) -> Vec<(String, String, String)> {
     let tmp = tempfile::tempdir().unwrap();
-    let path = tmp.path().join("samples.jsonl");
-    let lines: Vec<String> = samples
-        .iter()
-        .map(|(t, c)| serde_json::json!({"task_id": t, "completion": c}).to_string())
-        .collect();
-    std::fs::write(&path, lines.join("\n") + "\n").unwrap();
-    let out_dir = tmp.path().join("run");
-    let out = passk()
-        .args(["exec", "--problems"])
-        .arg(fixture(file))
-        .arg("--samples")
-        .arg(&path)
-        .arg("--out")
-        .arg(&out_dir)
-        .arg("--cache-dir")
-        .arg(cache)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
-    assert!(
-        out.status.code().is_some_and(|c| c <= 1),
-        "{stderr}{}",
-        String::from_utf8_lossy(&out.stdout)
+    let cache = cache.to_str().unwrap();
+    let (mut verdicts, stderr) = crate::common::exec_samples(
+        &fixture(file),
+        "completion",
+        samples,
+        tmp.path(),
+        &["--cache-dir", cache],
     );
-    let records: Vec<serde_json::Value> = jsonl(&out_dir.join("results.jsonl"));
-    let mut verdicts: Vec<(String, String, String)> = records
-        .iter()
-        .map(|r| {
-            (
-                r["task_id"].as_str().unwrap().to_string(),
-                r["outcome"].as_str().unwrap().to_string(),
-                r["detail"].as_str().unwrap_or("").to_string(),
-            )
-        })
-        .collect();
-    // In the samples' order (exec writes as verdicts finish).
-    let order: Vec<&str> = samples.iter().map(|(t, _)| *t).collect();
-    verdicts.sort_by_key(|(t, ..)| order.iter().position(|o| o == t));
     verdicts.push(("stderr".into(), String::new(), stderr));
     verdicts
 }

@@ -13,7 +13,7 @@ use serde_json::value::RawValue;
 
 use super::{Harness, Mode, Record};
 use crate::errors::InputError;
-use crate::problem::livecodebench::json_literal;
+use crate::problem::calls::json_literal;
 use crate::problem::{Problem, field_str, jsonl};
 
 /// APPS's import block, put before every program its harness runs (numpy only where the

@@ -5,7 +5,7 @@
 //! [`Record`]: a Python answer run once per stdin test and judged on the host with the
 //! harness's own comparison ([`super::io::Compare::Apps`] /
 //! [`super::io::Compare::CodeContests`]), or — APPS's call-based problems (`fn_name`) — a
-//! trusted driver (`call.py`) calling the function on each test's arguments. The first
+//! trusted driver ([`super::calls`]) calling the function on each test's arguments. The first
 //! Python 3 solution the record ships is the problem's reference, so reference-first
 //! scoring checks it before any sample counts.
 
@@ -16,12 +16,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::io::{Compare, OutputCheck};
-use super::{Assembled, Assembly, Expect, Problem, py_str};
+use super::{Assembled, Assembly, Expect, Problem, calls};
 use crate::lang::Language;
-use crate::sandbox::{Guard, Program};
-
-/// The trusted driver of call-based tests.
-const DRIVER: &str = include_str!("call.py");
 
 /// Which harness a record's verdicts follow.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -113,54 +109,30 @@ impl Record {
     /// A sample's program: the answer with the harness's imports, then the call driver, or
     /// nothing (run per stdin test and judged on the host).
     pub fn program_for(&self, solution: &str) -> Assembled {
-        let head = self.source(solution);
+        let source = self.source(solution);
         match &self.mode {
             Mode::Stdin => {
-                let program = Program {
-                    variant: Some("program"),
-                    judged_on_host: true,
-                    inputs: Some(Arc::new(self.tests.iter().map(|t| t.0.clone()).collect())),
-                    ..Program::plain(Language::Python, head)
-                };
                 let check = OutputCheck {
                     compare: self.compare(),
                     tolerance: 0.0,
                     expected: self.tests.iter().map(|t| t.1.clone()).collect(),
                     per_test: Some(self.per_test),
                 };
-                Assembled {
-                    program,
-                    expect: Some(Arc::new(Expect::Output(check))),
-                    decided: None,
-                }
+                super::io::per_input(
+                    Language::Python,
+                    source,
+                    Arc::new(self.tests.iter().map(|t| t.0.clone()).collect()),
+                    Arc::new(Expect::Output(check)),
+                )
             }
-            Mode::Call { fn_name } => {
-                let at = head.len();
-                let has_class = if solution.contains("class Solution") {
-                    "True"
-                } else {
-                    "False"
-                };
-                let call = format!(
-                    "_passk_apps({}, {has_class}, {}, {})\n",
-                    py_str(fn_name),
-                    self.calls,
-                    self.per_test.as_secs_f64()
-                );
-                let program = Program {
-                    guard: Some(Guard {
-                        tests_at: at,
-                        entry_point: fn_name.clone(),
-                    }),
-                    tests_at: Some(at),
-                    ..Program::plain(Language::Python, format!("{head}\n{DRIVER}{call}"))
-                };
-                Assembled {
-                    program,
-                    expect: Some(Arc::new(Expect::PerInputTime)),
-                    decided: None,
-                }
-            }
+            Mode::Call { fn_name } => calls::program(
+                source,
+                solution,
+                fn_name,
+                &self.calls,
+                self.per_test,
+                calls::Rules::Apps,
+            ),
         }
     }
 

@@ -22,7 +22,7 @@
 //!   integers too, so its integer branch is never reached), closer than 1e-5.
 
 use super::decimal::py_space;
-use super::show;
+use super::{first_difference, show};
 
 /// Python's `str.splitlines()` separators.
 fn py_line_break(c: char) -> bool {
@@ -158,29 +158,24 @@ pub fn apps_differs(want: &str, got: &str) -> Option<String> {
         .filter(|t| !t.is_empty())
         .collect();
     let want_lines: Vec<Vec<&str>> = expected.iter().map(|l| py_split(l)).collect();
-    let text = |t: &str| Some(t.to_string());
-    if set_of_sets(&got_lines, text) == set_of_sets(&want_lines, text) {
+    if sets_match(&got_lines, &want_lines) {
         return None;
+    }
+    Some(first_difference(&expected, &nonempty))
+}
+
+/// The last two checks of both chains: the set of per-line token sets equal as text, or
+/// with every token a number rounded to 3 decimals (a token that is no number fails it).
+fn sets_match(got: &[Vec<&str>], want: &[Vec<&str>]) -> bool {
+    let text = |t: &str| Some(t.to_string());
+    if set_of_sets(got, text) == set_of_sets(want, text) {
+        return true;
     }
     let rounded = |t: &str| py_float(t).and_then(round3);
-    if let (Some(g), Some(w)) = (
-        set_of_sets(&got_lines, rounded),
-        set_of_sets(&want_lines, rounded),
-    ) && g == w
-    {
-        return None;
-    }
-    let line = expected
-        .iter()
-        .zip(&nonempty)
-        .position(|(w, g)| w != g)
-        .unwrap_or(expected.len().min(nonempty.len()));
-    Some(format!(
-        "line {}: expected {}, got {}",
-        line + 1,
-        show(expected.get(line).copied()),
-        show(nonempty.get(line).copied())
-    ))
+    matches!(
+        (set_of_sets(got, rounded), set_of_sets(want, rounded)),
+        (Some(g), Some(w)) if g == w
+    )
 }
 
 /// TACO's verdict on one stdin test (see the module docs).
@@ -217,14 +212,7 @@ pub fn taco_differs(want: &str, got: &str) -> Option<String> {
         })
         .collect();
     let w: Vec<Vec<&str>> = expected.iter().map(|l| py_split(l)).collect();
-    let text = |t: &str| Some(t.to_string());
-    if set_of_sets(&g, text) == set_of_sets(&w, text) {
-        return None;
-    }
-    let rounded = |t: &str| py_float(t).and_then(round3);
-    if let (Some(gs), Some(ws)) = (set_of_sets(&g, rounded), set_of_sets(&w, rounded))
-        && gs == ws
-    {
+    if sets_match(&g, &w) {
         return None;
     }
     let lines: Vec<&str> = got
@@ -232,17 +220,7 @@ pub fn taco_differs(want: &str, got: &str) -> Option<String> {
         .filter(|l| !l.is_empty())
         .map(strip)
         .collect();
-    let line = expected
-        .iter()
-        .zip(&lines)
-        .position(|(w, g)| w != g)
-        .unwrap_or(expected.len().min(lines.len()));
-    Some(format!(
-        "line {}: expected {}, got {}",
-        line + 1,
-        show(expected.get(line).copied()),
-        show(lines.get(line).copied())
-    ))
+    Some(first_difference(&expected, &lines))
 }
 
 /// `absl::SimpleAtod` on a lower-cased token: one leading `+` dropped, then a decimal
@@ -308,26 +286,23 @@ mod tests {
         assert_eq!(d, "line 2: expected \"2\", got \"5\"");
     }
 
-    /// Verdicts of APPS's own `run_test` (its `testing_util.py`, run on a program that
-    /// writes `got`, with `want` as the expected output) on every pair of 40 outputs.
-    #[test]
-    fn apps_agrees_with_its_harness_on_every_recorded_pair() {
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/data/apps/compare-oracle.jsonl"
-        );
+    /// Every recorded harness verdict on (`want`, `got`) pairs in `file`, which must be
+    /// `n` long, is the one `differs` gives.
+    fn agrees(file: &str, n: usize, differs: fn(&str, &str) -> Option<String>) {
+        let path = format!("{}/tests/data/apps/{file}", env!("CARGO_MANIFEST_DIR"));
         let text = std::fs::read_to_string(path).unwrap();
         let mut wrong = Vec::new();
-        let mut n = 0;
         for line in text.lines() {
             let c: serde_json::Value = serde_json::from_str(line).unwrap();
             let (want, got) = (c["want"].as_str().unwrap(), c["got"].as_str().unwrap());
-            n += 1;
-            if apps_differs(want, got).is_none() != c["pass"].as_bool().unwrap() {
-                wrong.push(format!("{want:?} vs {got:?}: APPS says {}", c["pass"]));
+            if differs(want, got).is_none() != c["pass"].as_bool().unwrap() {
+                wrong.push(format!(
+                    "{want:?} vs {got:?}: the harness says {}",
+                    c["pass"]
+                ));
             }
         }
-        assert_eq!(n, 1600);
+        assert_eq!(text.lines().count(), n);
         assert!(
             wrong.is_empty(),
             "{} of {n} differ:\n{}",
@@ -336,32 +311,18 @@ mod tests {
         );
     }
 
+    /// Verdicts of APPS's own `run_test` (its `testing_util.py`, run on a program that
+    /// writes `got`, with `want` as the expected output) on every pair of 40 outputs.
+    #[test]
+    fn apps_agrees_with_its_harness_on_every_recorded_pair() {
+        agrees("compare-oracle.jsonl", 1600, apps_differs);
+    }
+
     /// Verdicts of TACO's `compare_std_results` on the stdout of a program writing `got`,
     /// captured as its harness captures it, on every pair of 48 outputs and 40 texts.
     #[test]
     fn taco_agrees_with_its_harness_on_every_recorded_pair() {
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/data/apps/taco-compare-oracle.jsonl"
-        );
-        let text = std::fs::read_to_string(path).unwrap();
-        let mut wrong = Vec::new();
-        let mut n = 0;
-        for line in text.lines() {
-            let c: serde_json::Value = serde_json::from_str(line).unwrap();
-            let (want, got) = (c["want"].as_str().unwrap(), c["got"].as_str().unwrap());
-            n += 1;
-            if taco_differs(want, got).is_none() != c["pass"].as_bool().unwrap() {
-                wrong.push(format!("{want:?} vs {got:?}: TACO says {}", c["pass"]));
-            }
-        }
-        assert_eq!(n, 1920);
-        assert!(
-            wrong.is_empty(),
-            "{} of {n} differ:\n{}",
-            wrong.len(),
-            wrong.join("\n")
-        );
+        agrees("taco-compare-oracle.jsonl", 1920, taco_differs);
         // Where the two harnesses part: TACO's stricter lines, its looser characters.
         assert!(apps_differs("2\n", "2.0\n").is_none() && taco_differs("2\n", "2.0\n").is_some());
         assert!(

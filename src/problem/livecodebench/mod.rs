@@ -4,7 +4,7 @@
 //! `[{input, output, testtype}]`; private tests may instead be base64 of zlib of a pickle
 //! of that JSON text, read here by a data-only pickle reader ([`serde_pickle`], which
 //! executes nothing and refuses globals it does not know). A record whose `metadata` names
-//! a `func_name` is *functional*: a trusted driver (`driver.py`) calls that method of
+//! a `func_name` is *functional*: a trusted driver ([`super::calls`]) calls that method of
 //! `Solution()` on each test's newline-separated JSON arguments; otherwise the answer is a
 //! program run once per test on its stdin, its output compared on the host
 //! ([`super::io::Compare::Decimal`]). Both put LiveCodeBench's own imports before the
@@ -18,16 +18,11 @@ use std::time::Duration;
 use base64::Engine;
 use serde::Deserialize;
 
-pub(crate) mod json_literal;
-
+use super::calls::json_literal;
 use super::io::{Compare, OutputCheck};
-use super::{Assembled, Assembly, Expect, Problem, field_str, jsonl, py_str};
+use super::{Assembled, Assembly, Expect, Problem, calls, field_str, jsonl};
 use crate::errors::InputError;
 use crate::lang::Language;
-use crate::sandbox::{Guard, Program};
-
-/// The trusted driver of functional tests.
-const DRIVER: &str = include_str!("driver.py");
 
 /// What LiveCodeBench's harness runs before every answer: wildcard imports of the modules
 /// competitive programs use, and a deep recursion limit. A program that calls `gcd` or
@@ -325,54 +320,27 @@ impl Record {
     pub fn program_for(&self, solution: &str) -> Assembled {
         match &self.mode {
             Mode::Stdin => {
-                let program = Program {
-                    variant: Some("program"),
-                    judged_on_host: true,
-                    inputs: Some(Arc::new(
-                        self.tests.iter().map(|t| t.input.clone()).collect(),
-                    )),
-                    ..Program::plain(Language::Python, format!("{IMPORTS}\n{solution}"))
-                };
                 let check = OutputCheck {
                     compare: Compare::Decimal,
                     tolerance: 0.0,
                     expected: self.tests.iter().map(|t| t.output.clone()).collect(),
                     per_test: Some(Duration::from_secs(TEST_SECONDS)),
                 };
-                Assembled {
-                    program,
-                    expect: Some(Arc::new(Expect::Output(check))),
-                    decided: None,
-                }
+                super::io::per_input(
+                    Language::Python,
+                    format!("{IMPORTS}\n{solution}"),
+                    Arc::new(self.tests.iter().map(|t| t.input.clone()).collect()),
+                    Arc::new(Expect::Output(check)),
+                )
             }
-            Mode::Functional { func_name } => {
-                let head = format!("{IMPORTS}\n\n{solution}\n");
-                let at = head.len();
-                // LiveCodeBench's test of the text, not of what the program defines.
-                let has_class = if solution.contains("class Solution") {
-                    "True"
-                } else {
-                    "False"
-                };
-                let call = format!(
-                    "_passk_lcb({}, {has_class}, {}, {TEST_SECONDS})",
-                    py_str(func_name),
-                    self.calls
-                );
-                let program = Program {
-                    guard: Some(Guard {
-                        tests_at: at,
-                        entry_point: func_name.clone(),
-                    }),
-                    tests_at: Some(at),
-                    ..Program::plain(Language::Python, format!("{head}{DRIVER}{call}\n"))
-                };
-                Assembled {
-                    program,
-                    expect: Some(Arc::new(Expect::PerInputTime)),
-                    decided: None,
-                }
-            }
+            Mode::Functional { func_name } => calls::program(
+                format!("{IMPORTS}\n\n{solution}\n"),
+                solution,
+                func_name,
+                &self.calls,
+                Duration::from_secs(TEST_SECONDS),
+                calls::Rules::LiveCodeBench,
+            ),
         }
     }
 }
@@ -510,7 +478,7 @@ mod tests {
         assert_eq!(stdin.program.inputs.as_ref().unwrap().len(), 4);
         let f = r[0].program_for("class Solution:\n    def sumOfSquares(self, nums): return 0\n");
         let at = f.program.tests_at.unwrap();
-        assert!(f.program.source[at..].contains("_passk_lcb(\"sumOfSquares\", True,"));
+        assert!(f.program.source[at..].contains("_passk_call(\"sumOfSquares\", True,"));
         assert!(f.program.source[..at].ends_with("return 0\n\n"));
     }
 

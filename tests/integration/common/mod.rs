@@ -173,11 +173,22 @@ pub fn exec_solutions(
     out: &std::path::Path,
     extra: &[&str],
 ) -> (Vec<Verdict>, String) {
+    exec_samples(problems, "solution", samples, out, extra)
+}
+
+/// [`exec_solutions`] with the code under `key` (`completion`: completed after the prompt).
+pub fn exec_samples(
+    problems: &std::path::Path,
+    key: &str,
+    samples: &[(&str, &str)],
+    out: &std::path::Path,
+    extra: &[&str],
+) -> (Vec<Verdict>, String) {
     std::fs::create_dir_all(out).unwrap();
     let path = out.join("samples.jsonl");
     let lines: Vec<String> = samples
         .iter()
-        .map(|(t, c)| serde_json::json!({"task_id": t, "solution": c}).to_string())
+        .map(|(t, c)| serde_json::json!({"task_id": t, key: c}).to_string())
         .collect();
     std::fs::write(&path, lines.join("\n") + "\n").unwrap();
     let run = out.join("run");
