@@ -232,7 +232,10 @@ pub fn run_cmd(args: RunArgs) -> anyhow::Result<ExitStatus> {
     if args.json {
         println!("{}", serde_json::to_string_pretty(&outcome.summary)?);
     } else {
-        print!("{}", render_models(&outcome.summary));
+        // The winners' lines need the per-problem results; without them the table stands
+        // alone.
+        let pairs = crate::report::language_pairs_in(&outcome.out).unwrap_or_default();
+        print!("{}", render_models(&outcome.summary, &pairs));
         print!("{}", crate::report::base_lines(&outcome.summary));
         eprintln!(
             "{} samples in {:.1} s → {}",
@@ -315,8 +318,13 @@ fn extraction_line(samples: &std::path::Path) -> Option<String> {
     })
 }
 
-/// The model × language table, then which model wins each language.
-pub fn render_models(s: &Summary) -> String {
+/// A paired difference counts as a win below this McNemar p.
+const SIGNIFICANT: f64 = 0.05;
+
+/// The model × language table (pass@1 with its 95 % CI), then, per language with several
+/// models, the leader — called the winner only where the paired test against every other
+/// model says the difference is significant.
+pub fn render_models(s: &Summary, pairs: &[crate::report::LanguagePair]) -> String {
     use std::collections::BTreeMap;
     use std::fmt::Write;
     let mut out = String::new();
@@ -329,19 +337,45 @@ pub fn render_models(s: &Summary) -> String {
         .max()
         .unwrap_or(0)
         .max(32);
-    let mut header = format!("{:<w$} {:>8} {:>8}", "model/language", "problems", "pass@1");
+    let mut header = format!(
+        "{:<w$} {:>8} {:>8} {:>13}",
+        "model/language", "problems", "pass@1", "95% CI"
+    );
     if k_max > 1 {
         let _ = write!(header, " {:>9}", format!("pass@{k_max}"));
     }
-    let _ = writeln!(
-        out,
-        "{header} {:>7} {:>10} {:>10}",
-        "syntax", "tok/sample", "latency"
-    );
+    let generated = s
+        .by_model
+        .values()
+        .chain(s.by_facet.values())
+        .any(|g| g.efficiency.is_some());
+    let syntax = s
+        .by_model
+        .values()
+        .chain(s.by_facet.values())
+        .any(|g| g.syntax_valid.is_some());
+    let _ = write!(out, "{header}");
+    if syntax {
+        let _ = write!(out, " {:>7}", "syntax");
+    }
+    if generated {
+        let _ = write!(out, " {:>10} {:>10}", "tok/sample", "latency");
+    }
+    let _ = writeln!(out);
     let pct = |v: Option<f64>| v.map_or("-".into(), |v| format!("{:.1}%", v * 100.0));
     let row = |out: &mut String, key: &str, g: &crate::rundir::summary::Group| {
         let p1 = g.pass_at_k.get("pass@1").copied();
-        let _ = write!(out, "{:<w$} {:>8} {:>8}", key, g.problems, pct(p1));
+        let ci = g.pass_at_1_ci.map_or("-".into(), |[lo, hi]| {
+            format!("{:.1}–{:.1}", lo * 100.0, hi * 100.0)
+        });
+        let _ = write!(
+            out,
+            "{:<w$} {:>8} {:>8} {:>13}",
+            key,
+            g.problems,
+            pct(p1),
+            ci
+        );
         if k_max > 1 {
             let _ = write!(
                 out,
@@ -349,19 +383,19 @@ pub fn render_models(s: &Summary) -> String {
                 pct(g.pass_at_k.get(&format!("pass@{k_max}")).copied())
             );
         }
-        let (tokens, latency) = g.efficiency.as_ref().map_or(("-".into(), "-".into()), |e| {
-            (
-                format!("{:.0}", e.completion_tokens),
-                format!("{:.2} s", e.latency_ms / 1e3),
-            )
-        });
-        let _ = writeln!(
-            out,
-            " {:>7} {:>10} {:>10}",
-            pct(g.syntax_valid),
-            tokens,
-            latency
-        );
+        if syntax {
+            let _ = write!(out, " {:>7}", pct(g.syntax_valid));
+        }
+        if generated {
+            let (tokens, latency) = g.efficiency.as_ref().map_or(("-".into(), "-".into()), |e| {
+                (
+                    format!("{:.0}", e.completion_tokens),
+                    format!("{:.2} s", e.latency_ms / 1e3),
+                )
+            });
+            let _ = write!(out, " {tokens:>10} {latency:>10}");
+        }
+        let _ = writeln!(out);
     };
     // language → (model, pass@1)
     let mut by_lang: BTreeMap<&str, Vec<(&str, f64)>> = BTreeMap::new();
@@ -399,26 +433,92 @@ pub fn render_models(s: &Summary) -> String {
     if models.len() > 1 {
         let _ = writeln!(out);
         for (lang, scores) in &by_lang {
-            let best = scores.iter().map(|x| x.1).fold(f64::MIN, f64::max);
-            let winners: Vec<&str> = scores
-                .iter()
-                .filter(|x| (x.1 - best).abs() < 1e-12)
-                .map(|x| x.0)
-                .collect();
-            let verdict = if winners.len() == scores.len() {
-                format!("tie at {:.1}%", best * 100.0)
-            } else {
-                format!("{} ({:.1}%)", winners.join(" = "), best * 100.0)
-            };
-            let _ = writeln!(out, "winner {lang:<12} {verdict}");
+            if scores.len() > 1 {
+                let _ = writeln!(out, "{}", leader_line(lang, scores, pairs));
+            }
         }
     }
     out
 }
 
+/// One language's verdict: a tie, a significant winner, or a leader the paired test does
+/// not separate from the others (with the largest p-value, the weakest separation).
+fn leader_line(
+    lang: &str,
+    scores: &[(&str, f64)],
+    pairs: &[crate::report::LanguagePair],
+) -> String {
+    let best = scores.iter().map(|x| x.1).fold(f64::MIN, f64::max);
+    let leaders: Vec<&str> = scores
+        .iter()
+        .filter(|x| (x.1 - best).abs() < 1e-12)
+        .map(|x| x.0)
+        .collect();
+    if leaders.len() == scores.len() {
+        return format!("{lang:<12} tie at {:.1}%", best * 100.0);
+    }
+    // The leaders against every other model: the weakest of those tests decides.
+    let p = scores
+        .iter()
+        .filter(|(m, _)| !leaders.contains(m))
+        .flat_map(|(other, _)| {
+            leaders.iter().filter_map(move |leader| {
+                pairs.iter().find_map(|pr| {
+                    let same =
+                        (pr.a == *leader && pr.b == *other) || (pr.a == *other && pr.b == *leader);
+                    (pr.language == lang && same).then_some(pr.comparison.mcnemar_p)
+                })
+            })
+        })
+        .fold(None, |m: Option<f64>, p| Some(m.map_or(p, |m| m.max(p))));
+    let lead = format!("{} ({:.1}%)", leaders.join(" = "), best * 100.0);
+    match p {
+        Some(p) if p < SIGNIFICANT => format!("{lang:<12} winner {lead} (McNemar p = {p:.3})"),
+        Some(p) => {
+            format!("{lang:<12} {lead} leads; no significant difference (McNemar p = {p:.3})")
+        }
+        None => format!("{lang:<12} {lead} leads; not compared per problem"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::split_models;
+
+    /// Two models on two languages: Python's gap is significant, Rust's is not, Go is a
+    /// tie; no tokens (replayed samples), so no cost columns.
+    #[test]
+    fn the_table_shows_cis_and_calls_only_significant_winners() {
+        use crate::lang::Language;
+        use crate::outcome::Outcome;
+        use crate::rundir::results::ResultRecord;
+        let mut records = Vec::new();
+        let mut add = |lang: Language, task: usize, model: &str, pass: bool| {
+            let o = if pass {
+                Outcome::Passed
+            } else {
+                Outcome::WrongAnswer
+            };
+            let mut r = ResultRecord::for_test(&format!("T/{task}"), Some(model), 0, o);
+            r.language = lang;
+            records.push(r);
+        };
+        for t in 0..10 {
+            add(Language::Python, t, "a", true);
+            add(Language::Python, t, "b", false);
+        }
+        for t in 0..4 {
+            add(Language::Rust, t, "a", t < 3);
+            add(Language::Rust, t, "b", t < 1);
+            add(Language::Go, t, "a", t < 2);
+            add(Language::Go, t, "b", t < 2);
+        }
+        let mut b = crate::grade::summary::SummaryBuilder::default();
+        records.iter().for_each(|r| b.add(r));
+        let summary = b.finish(records.len());
+        let pairs = crate::report::language_pairs(&records, &["a".into(), "b".into()]);
+        insta::assert_snapshot!(super::render_models(&summary, &pairs));
+    }
 
     #[test]
     fn urls_after_an_openai_spec_belong_to_it() {

@@ -75,49 +75,63 @@ pub fn render(
     } else {
         s.by_model.iter().collect()
     };
+    // Every row's group, then the columns: the optional ones only where some row has data
+    // (pass@k needs k samples per problem; syntax and compile rates need a grammar or a
+    // compiled language).
+    let mut groups: Vec<(&str, &Group)> = rows.iter().map(|(n, g)| (n.as_str(), *g)).collect();
+    groups.extend(s.by_facet.iter().map(|(n, g)| (n.as_str(), g)));
+    if s.by_model.len() + s.by_language.len() > 1 || !s.by_facet.is_empty() {
+        groups.push(("**all**", &s.overall));
+    }
+    type Cell = fn(&Group) -> String;
+    let optional: [(&str, Cell); 5] = [
+        ("pass@5", |g| pass_cell(g, "pass@5")),
+        ("pass@10", |g| pass_cell(g, "pass@10")),
+        ("syntax ok", |g| percent(g.syntax_valid)),
+        ("compiles", |g| percent(g.compile_rate)),
+        ("pass@1 (valid)", |g| percent(g.pass_at_1_valid)),
+    ];
+    let shown: Vec<(&str, Cell)> = optional
+        .into_iter()
+        .filter(|(_, cell)| groups.iter().any(|(_, g)| cell(g) != "–"))
+        .collect();
     let _ = writeln!(
         out,
-        "| {} | problems | samples | pass@1 | 95% CI | pass@5 | pass@10 | syntax ok | compiles | pass@1 (valid) | ms/sample | outcomes |",
+        "| {} | problems | samples | pass@1 | 95% CI |{} ms/sample | outcomes |",
         if s.by_model.is_empty() {
             "language"
         } else {
             "model/language"
-        }
+        },
+        shown
+            .iter()
+            .map(|(h, _)| format!(" {h} |"))
+            .collect::<String>()
     );
     let _ = writeln!(
         out,
-        "|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---|"
+        "|---|---:|---:|---:|---|{}---:|---|",
+        "---:|".repeat(shown.len())
     );
-    let mut row = |name: &str, g: &Group| {
+    for (name, g) in groups {
         let ci = g
             .pass_at_1_ci
             .map(|[lo, hi]| format!("{:.1}–{:.1}%", lo * 100.0, hi * 100.0))
             .unwrap_or_else(|| "–".into());
         let mix: Vec<String> = g.outcomes.iter().map(|(o, n)| format!("{o} {n}")).collect();
+        let more: String = shown
+            .iter()
+            .map(|(_, cell)| format!(" {} |", cell(g)))
+            .collect();
         let _ = writeln!(
             out,
-            "| {name} | {} | {} | {} | {ci} | {} | {} | {} | {} | {} | {:.1} | {} |",
+            "| {name} | {} | {} | {} | {ci} |{more} {:.1} | {} |",
             g.problems,
             g.samples,
             pass_cell(g, "pass@1"),
-            pass_cell(g, "pass@5"),
-            pass_cell(g, "pass@10"),
-            percent(g.syntax_valid),
-            percent(g.compile_rate),
-            percent(g.pass_at_1_valid),
             g.mean_duration_ms,
             mix.join(", ")
         );
-    };
-    for (name, g) in rows {
-        row(name, g);
-    }
-    // The benchmark's own groupings (LiveCodeBench's platforms and difficulties).
-    for (name, g) in &s.by_facet {
-        row(name, g);
-    }
-    if s.by_model.len() + s.by_language.len() > 1 || !s.by_facet.is_empty() {
-        row("**all**", &s.overall);
     }
     let base = super::base_lines(s);
     if !base.is_empty() {
@@ -161,7 +175,7 @@ pub fn render(
             "
 ## Generation cost (per sample)
 
-| model/language | prompt tokens | completion tokens | reasoning tokens | latency | time to first token | tokens/s | pass@1 per 1k tokens |\n|---|---:|---:|---:|---:|---:|---:|---:|"
+| model/language | prompt tokens | completion tokens | reasoning tokens | latency | time to first token | tokens/s | solved per 1k tokens |\n|---|---:|---:|---:|---:|---:|---:|---:|"
         );
         for (k, e) in generated {
             let _ = writeln!(
@@ -175,7 +189,7 @@ pub fn render(
                     .map_or("–".into(), |ms| format!("{:.2} s", ms / 1e3)),
                 e.tokens_per_s,
                 e.pass_at_1_per_1k_tokens
-                    .map_or("–".into(), |v| format!("{:.1}%", v * 100.0)),
+                    .map_or("–".into(), |v| format!("{v:.2}")),
             );
         }
     }

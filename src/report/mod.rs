@@ -39,6 +39,49 @@ fn efficiency_cells(r: &crate::grade::efficiency::ModelCost) -> [String; 7] {
     ]
 }
 
+/// Two models of a run compared on one language's problems.
+#[derive(Debug, Clone)]
+pub struct LanguagePair {
+    pub language: String,
+    pub a: String,
+    pub b: String,
+    pub comparison: crate::grade::compare::Comparison,
+}
+
+/// Every pair of a run's models compared on each language's problems (first answers),
+/// for saying which differences are significant.
+pub fn language_pairs_in(dir: &Path) -> Result<Vec<LanguagePair>, RunError> {
+    let run = RunDir::open(dir)?;
+    let records = at_turn(results::read_all(&run.results_path())?, 0);
+    let models: Vec<String> = run.models.iter().cloned().collect();
+    Ok(language_pairs(&records, &models))
+}
+
+/// Every pair of `models` compared on each language's problems in `records`.
+pub fn language_pairs(records: &[results::ResultRecord], models: &[String]) -> Vec<LanguagePair> {
+    let languages: std::collections::BTreeSet<String> =
+        records.iter().map(|r| r.language.to_string()).collect();
+    let mut pairs = Vec::new();
+    for language in &languages {
+        for (i, a) in models.iter().enumerate() {
+            for b in &models[i + 1..] {
+                let side = |m: &String| {
+                    tally(records, |r| {
+                        r.model.as_ref() == Some(m) && r.language.to_string() == *language
+                    })
+                };
+                pairs.push(LanguagePair {
+                    language: language.clone(),
+                    a: a.clone(),
+                    b: b.clone(),
+                    comparison: compare(&side(a), &side(b)),
+                });
+            }
+        }
+    }
+    pairs
+}
+
 /// Writes `report.md`, `report.html` and `junit.xml` into a finished run directory.
 pub fn write_all(dir: &Path) -> Result<(), RunError> {
     let run = RunDir::open(dir)?;
@@ -55,7 +98,15 @@ pub fn write_all(dir: &Path) -> Result<(), RunError> {
         }
     }
     let io = |path: std::path::PathBuf| move |e| RunError::Io { path, source: e };
-    let md = markdown::render(&run.manifest, &run.summary, &comparisons);
+    // A generated run's samples grow as it goes, so its manifest holds no hash of them:
+    // the report names the file as it is now.
+    let mut manifest = run.manifest.clone();
+    let samples = dir.join(crate::rundir::SAMPLES);
+    if manifest.samples_sha256.is_empty() && samples.is_file() {
+        manifest.samples_sha256 =
+            crate::setup::paths::sha256_file(&samples).map_err(io(samples))?;
+    }
+    let md = markdown::render(&manifest, &run.summary, &comparisons);
     std::fs::write(dir.join("report.md"), md).map_err(io(dir.join("report.md")))?;
     let html = html::render(&run.manifest, &run.summary);
     std::fs::write(dir.join("report.html"), html).map_err(io(dir.join("report.html")))?;

@@ -145,7 +145,8 @@ pub struct Efficiency {
     pub ttft_ms: Option<f64>,
     /// Completion tokens per second of latency.
     pub tokens_per_s: f64,
-    /// pass@1 per 1000 generated tokens: what a point of pass rate costs.
+    /// Problems solved per 1000 completion tokens (pass@1 over the thousands of tokens a
+    /// sample costs): what the tokens buy.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pass_at_1_per_1k_tokens: Option<f64>,
 }

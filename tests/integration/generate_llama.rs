@@ -66,7 +66,12 @@ fn both_embedded_models_generate_and_are_scored() {
         out.contains("gemma3-270m/python") && out.contains("qwen2.5-coder-0.5b/python"),
         "{out}"
     );
-    assert!(out.contains("winner python"), "{out}");
+    // Python's verdict: a tie, a leader, or (on 2 problems, hardly) a significant winner.
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("python ") && (l.contains("tie at") || l.contains("McNemar p"))),
+        "{out}"
+    );
     let samples = lines(&dir.path().join("samples.jsonl"));
     assert_eq!(samples.len(), 4);
     for s in &samples {
