@@ -104,8 +104,9 @@ pub struct RunArgs {
     /// OpenAI-compatible servers: seconds before a request is abandoned (then retried).
     #[arg(long, value_name = "SECS")]
     pub request_timeout: Option<u64>,
-    /// OpenAI-compatible servers: retries of a failed request (with backoff) before the
-    /// sample becomes `generation_error`.
+    /// OpenAI-compatible servers: retries of a failed request (with exponential backoff,
+    /// never sooner than the server's Retry-After, at most 5 min) before the sample
+    /// becomes `generation_error`.
     #[arg(long)]
     pub retries: Option<u32>,
     /// passk.toml with named models [default: ./passk.toml when present]

@@ -3,7 +3,8 @@
 //! stream (server-sent events) so time to first token is measured; usage is taken from the
 //! server. Several endpoints serving the same model share the load (fan-out); transient
 //! failures (connection refused, 429, 5xx, malformed replies, timeouts) are retried with
-//! backoff, then become `generation_error`.
+//! backoff — never sooner than a `Retry-After` the server sent (up to
+//! [`MAX_RETRY_AFTER`]) — then become `generation_error`.
 
 use std::io::{BufRead, BufReader};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -72,10 +73,31 @@ pub struct OpenAiGenerator {
     info: ModelInfo,
 }
 
-/// Whether a failure may go away on retry.
+/// Whether a failure may go away on retry (and how long the server asked to be left
+/// alone first).
 enum Failure {
-    Transient(String),
+    Transient(String, Option<Duration>),
     Permanent(String),
+}
+
+/// The longest `Retry-After` honoured: a server asking for more is retried after this.
+pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(300);
+
+/// A `Retry-After` header's wait: delay-seconds or an HTTP date (RFC 9110 §10.2.3).
+fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
+    let v = headers
+        .get(reqwest::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim();
+    let wait = match v.parse::<u64>() {
+        Ok(secs) => Duration::from_secs(secs),
+        Err(_) => httpdate::parse_http_date(v)
+            .ok()?
+            .duration_since(std::time::SystemTime::now())
+            .unwrap_or_default(),
+    };
+    Some(wait.min(MAX_RETRY_AFTER))
 }
 
 impl OpenAiGenerator {
@@ -171,16 +193,17 @@ impl OpenAiGenerator {
         }
         let response = request
             .send()
-            .map_err(|e| Failure::Transient(format!("{url}: {}", without_url(&e))))?;
+            .map_err(|e| Failure::Transient(format!("{url}: {}", without_url(&e)), None))?;
         let status = response.status();
         if !status.is_success() {
+            let wait = retry_after(response.headers());
             let text = response.text().unwrap_or_default();
             let what = format!(
                 "{url}: HTTP {status}: {}",
                 text.chars().take(200).collect::<String>()
             );
             return Err(if status.is_server_error() || status.as_u16() == 429 {
-                Failure::Transient(what)
+                Failure::Transient(what, wait)
             } else {
                 Failure::Permanent(what)
             });
@@ -189,7 +212,7 @@ impl OpenAiGenerator {
         let reader = BufReader::new(response);
         for line in reader.lines() {
             let line =
-                line.map_err(|e| Failure::Transient(format!("{url}: reading reply: {e}")))?;
+                line.map_err(|e| Failure::Transient(format!("{url}: reading reply: {e}"), None))?;
             let Some(data) = line.strip_prefix("data:") else {
                 continue;
             };
@@ -198,26 +221,31 @@ impl OpenAiGenerator {
                 break;
             }
             let v: Value = serde_json::from_str(data).map_err(|e| {
-                Failure::Transient(format!("{url}: malformed event ({e}): {}", clip(data)))
+                Failure::Transient(
+                    format!("{url}: malformed event ({e}): {}", clip(data)),
+                    None,
+                )
             })?;
             stream.add(&v, started);
         }
         stream
             .finish(started)
-            .map_err(|e| Failure::Transient(format!("{url}: {e}")))
+            .map_err(|e| Failure::Transient(format!("{url}: {e}"), None))
     }
 
     fn one(&self, req: &Request, seed: u64) -> Result<Generation, GenError> {
         let (path, body) = self.body(req, seed);
         let mut last = String::new();
+        let mut asked = None;
         for attempt in 0..=self.config.retries {
             if attempt > 0 {
-                std::thread::sleep(self.config.backoff * 2u32.pow(attempt - 1));
+                let backoff = self.config.backoff * 2u32.pow(attempt - 1);
+                std::thread::sleep(backoff.max(asked.unwrap_or_default()));
             }
             match self.attempt(&path, &body) {
                 Ok(g) => return Ok(g),
                 Err(Failure::Permanent(e)) => return Err(GenError(e)),
-                Err(Failure::Transient(e)) => last = e,
+                Err(Failure::Transient(e, wait)) => (last, asked) = (e, wait),
             }
         }
         Err(GenError(format!(
@@ -345,5 +373,33 @@ impl Generator for OpenAiGenerator {
             .take(req.n.max(1))
             .map(|&seed| self.one(req, seed))
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::header::{HeaderMap, HeaderValue, RETRY_AFTER};
+
+    fn wait(v: &str) -> Option<Duration> {
+        let mut h = HeaderMap::new();
+        h.insert(RETRY_AFTER, HeaderValue::from_str(v).unwrap());
+        retry_after(&h)
+    }
+
+    #[test]
+    fn retry_after_reads_seconds_and_dates_and_caps_the_wait() {
+        assert_eq!(wait("2"), Some(Duration::from_secs(2)));
+        assert_eq!(wait("86400"), Some(MAX_RETRY_AFTER));
+        let later = std::time::SystemTime::now() + Duration::from_secs(30);
+        let d = wait(&httpdate::fmt_http_date(later)).unwrap();
+        assert!(
+            d > Duration::from_secs(27) && d <= Duration::from_secs(30),
+            "{d:?}"
+        );
+        // A date gone by: no wait beyond the backoff; nonsense: none at all.
+        assert_eq!(wait("Wed, 21 Oct 2015 07:28:00 GMT"), Some(Duration::ZERO));
+        assert_eq!(wait("soon"), None);
+        assert_eq!(retry_after(&HeaderMap::new()), None);
     }
 }

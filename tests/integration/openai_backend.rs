@@ -99,6 +99,33 @@ fn a_transient_failure_recovers_on_retry() {
 }
 
 #[test]
+fn a_server_asking_to_retry_later_is_left_alone_that_long() {
+    // The first request is refused with `Retry-After: 2`; passk's own backoff (0.5 s) is
+    // shorter, so the retry's time shows whose wait was kept.
+    let times = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let t = times.clone();
+    let (url, count) = fake_server(move |n| {
+        t.lock().unwrap().push(std::time::Instant::now());
+        Some(if n == 0 {
+            "HTTP/1.1 429 Too Many Requests\r\nretry-after: 2\r\ncontent-length: 4\r\nconnection: close\r\n\r\nbusy".to_string()
+        } else {
+            sse_ok()
+        })
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let o = run(
+        &format!("openai:{url}#m"),
+        dir.path(),
+        &["--concurrency", "1"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert_eq!(count.load(Ordering::SeqCst), 3);
+    let times = times.lock().unwrap();
+    let waited = times[1] - times[0];
+    assert!(waited >= Duration::from_millis(1900), "{waited:?}");
+}
+
+#[test]
 fn malformed_json_slow_replies_and_refused_connections_are_generation_errors() {
     let (malformed, _) = fake_server(|_| {
         Some(http(
