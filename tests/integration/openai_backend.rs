@@ -66,6 +66,18 @@ fn server_errors_are_retried_then_become_generation_errors() {
     assert!(text(&o).contains("INCOMPLETE"), "{}", text(&o));
 }
 
+/// A run against `url`, one request at a time, that must end with every sample scored.
+fn recovered(url: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let o = run(
+        &format!("openai:{url}#m"),
+        dir.path(),
+        &["--concurrency", "1"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    dir
+}
+
 #[test]
 fn a_transient_failure_recovers_on_retry() {
     // Requests 0 and 2 fail; their retries succeed.
@@ -76,13 +88,7 @@ fn a_transient_failure_recovers_on_retry() {
             sse_ok()
         })
     });
-    let dir = tempfile::tempdir().unwrap();
-    let o = run(
-        &format!("openai:{url}#m"),
-        dir.path(),
-        &["--concurrency", "1"],
-    );
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let dir = recovered(&url);
     assert_eq!(count.load(Ordering::SeqCst), 4);
     let samples = lines(&dir.path().join("samples.jsonl"));
     assert_eq!(samples.len(), 2);
@@ -112,13 +118,7 @@ fn a_server_asking_to_retry_later_is_left_alone_that_long() {
             sse_ok()
         })
     });
-    let dir = tempfile::tempdir().unwrap();
-    let o = run(
-        &format!("openai:{url}#m"),
-        dir.path(),
-        &["--concurrency", "1"],
-    );
-    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let _dir = recovered(&url);
     assert_eq!(count.load(Ordering::SeqCst), 3);
     let times = times.lock().unwrap();
     let waited = times[1] - times[0];
