@@ -3,7 +3,7 @@
 //! CodeContests ([`code_contests`]: `name, description, public_tests, private_tests,
 //! generated_tests, solutions, time_limit, memory_limit_bytes`). Each record becomes one
 //! [`Record`]: a Python answer run once per stdin test and judged on the host with the
-//! harness's own comparison ([`super::io::Compare::Apps`] /
+//! harness's own comparison ([`super::io::Compare::Apps`], [`super::io::Compare::Taco`],
 //! [`super::io::Compare::CodeContests`]), or — APPS's call-based problems (`fn_name`) — a
 //! trusted driver ([`super::calls`]) calling the function on each test's arguments. The first
 //! Python 3 solution the record ships is the problem's reference, so reference-first
@@ -23,7 +23,8 @@ use crate::lang::Language;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Harness {
     Apps,
-    /// TACO's records, judged by APPS's harness (which TACO's evaluation copies).
+    /// TACO's records, judged by TACO's rewrite of APPS's harness (its stdin outputs
+    /// compared as one text, see [`super::io::Compare::Taco`]).
     Taco,
     CodeContests,
 }
