@@ -223,7 +223,9 @@ pub fn run_cmd(args: RunArgs) -> anyhow::Result<ExitStatus> {
     let result = run(&opts, generators, sandbox, &cancel, &progress);
     progress.finish();
     let outcome = result?;
-    crate::report::write_all(&outcome.out)?;
+    // The per-language comparisons the winners' lines need, from the records the reports
+    // were rendered from.
+    let pairs = crate::report::write_all(&outcome.out)?;
     if let Some(line) = extraction_line(&outcome.out.join(crate::rundir::SAMPLES)) {
         eprintln!("{line}");
     }
@@ -233,9 +235,6 @@ pub fn run_cmd(args: RunArgs) -> anyhow::Result<ExitStatus> {
     if args.json {
         println!("{}", serde_json::to_string_pretty(&outcome.summary)?);
     } else {
-        // The winners' lines need the per-problem results; without them the table stands
-        // alone.
-        let pairs = crate::report::language_pairs_in(&outcome.out).unwrap_or_default();
         print!("{}", render_models(&outcome.summary, &pairs));
         print!("{}", crate::report::base_lines(&outcome.summary));
         eprintln!(
@@ -345,16 +344,12 @@ pub fn render_models(s: &Summary, pairs: &[crate::report::LanguagePair]) -> Stri
     if k_max > 1 {
         let _ = write!(header, " {:>9}", format!("pass@{k_max}"));
     }
-    let generated = s
-        .by_model
-        .values()
-        .chain(s.by_facet.values())
-        .any(|g| g.efficiency.is_some());
-    let syntax = s
-        .by_model
-        .values()
-        .chain(s.by_facet.values())
-        .any(|g| g.syntax_valid.is_some());
+    // Columns only where some row has data.
+    let any = |has: fn(&crate::rundir::summary::Group) -> bool| {
+        s.by_model.values().chain(s.by_facet.values()).any(has)
+    };
+    let generated = any(|g| g.efficiency.is_some());
+    let syntax = any(|g| g.syntax_valid.is_some());
     let _ = write!(out, "{header}");
     if syntax {
         let _ = write!(out, " {:>7}", "syntax");

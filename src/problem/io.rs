@@ -56,8 +56,8 @@ pub enum Compare {
     /// many lines, each equal as text or else token by token as exact decimal numbers
     /// (`1.50` is `1.5`, `1e3` is `1000`; see [`decimal`]).
     Decimal,
-    /// APPS's (and TACO's) chain of fallbacks, lenient to the point of ignoring line order
-    /// (see [`contest`]).
+    /// APPS's chain of fallbacks on the output's lines, lenient to the point of ignoring
+    /// line order (see [`contest`]).
     Apps,
     /// TACO's rewrite of APPS's chain, applied to the output as one text (see [`contest`]).
     Taco,

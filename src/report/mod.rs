@@ -48,33 +48,28 @@ pub struct LanguagePair {
     pub comparison: crate::grade::compare::Comparison,
 }
 
-/// Every pair of a run's models compared on each language's problems (first answers),
-/// for saying which differences are significant.
-pub fn language_pairs_in(dir: &Path) -> Result<Vec<LanguagePair>, RunError> {
-    let run = RunDir::open(dir)?;
-    let records = at_turn(results::read_all(&run.results_path())?, 0);
-    let models: Vec<String> = run.models.iter().cloned().collect();
-    Ok(language_pairs(&records, &models))
-}
-
-/// Every pair of `models` compared on each language's problems in `records`.
+/// Every pair of `models` compared on each language's problems in `records`: each
+/// (language, model) side tallied once, then paired.
 pub fn language_pairs(records: &[results::ResultRecord], models: &[String]) -> Vec<LanguagePair> {
-    let languages: std::collections::BTreeSet<String> =
-        records.iter().map(|r| r.language.to_string()).collect();
+    let languages: std::collections::BTreeSet<crate::lang::Language> =
+        records.iter().map(|r| r.language).collect();
     let mut pairs = Vec::new();
-    for language in &languages {
+    for language in languages {
+        let sides: Vec<_> = models
+            .iter()
+            .map(|m| {
+                tally(records, |r| {
+                    r.model.as_ref() == Some(m) && r.language == language
+                })
+            })
+            .collect();
         for (i, a) in models.iter().enumerate() {
-            for b in &models[i + 1..] {
-                let side = |m: &String| {
-                    tally(records, |r| {
-                        r.model.as_ref() == Some(m) && r.language.to_string() == *language
-                    })
-                };
+            for (j, b) in models.iter().enumerate().skip(i + 1) {
                 pairs.push(LanguagePair {
-                    language: language.clone(),
+                    language: language.to_string(),
                     a: a.clone(),
                     b: b.clone(),
-                    comparison: compare(&side(a), &side(b)),
+                    comparison: compare(&sides[i], &sides[j]),
                 });
             }
         }
@@ -82,8 +77,10 @@ pub fn language_pairs(records: &[results::ResultRecord], models: &[String]) -> V
     pairs
 }
 
-/// Writes `report.md`, `report.html` and `junit.xml` into a finished run directory.
-pub fn write_all(dir: &Path) -> Result<(), RunError> {
+/// Writes `report.md`, `report.html` and `junit.xml` into a finished run directory, and
+/// returns the per-language model comparisons of the records it read (for a caller that
+/// shows which leads are significant).
+pub fn write_all(dir: &Path) -> Result<Vec<LanguagePair>, RunError> {
     let run = RunDir::open(dir)?;
     // Comparisons and JUnit cases are of first answers; the repair scores are in the
     // summary.
@@ -113,7 +110,8 @@ pub fn write_all(dir: &Path) -> Result<(), RunError> {
     let name = dir.file_name().and_then(|n| n.to_str()).unwrap_or("passk");
     let xml = junit::render(name, &records);
     std::fs::write(dir.join("junit.xml"), xml).map_err(io(dir.join("junit.xml")))?;
-    Ok(())
+    let models: Vec<String> = run.models.iter().cloned().collect();
+    Ok(language_pairs(&records, &models))
 }
 
 /// EvalPlus's two scores side by side, for the groups that have a base check: the table's

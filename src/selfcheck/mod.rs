@@ -20,6 +20,21 @@ use crate::sandbox::{Limits, Sandbox};
 const LOOP_STRIDE: usize = 16;
 const LOOP_LIMIT: Duration = Duration::from_secs(1);
 
+/// A bad body, or `pass` where the variant's body is empty (Python needs one).
+fn or_pass(body: &str) -> &str {
+    if body.is_empty() { "    pass\n" } else { body }
+}
+
+/// The function the tests call, taking anything, with the bad body.
+fn bad_function(name: &str, body: &str) -> String {
+    format!("def {name}(*args, **kwargs):\n{}", or_pass(body))
+}
+
+/// A whole program whose work is the bad body, called once.
+fn bad_program(body: &str) -> String {
+    format!("def main():\n{}\nmain()\n", or_pass(body))
+}
+
 /// The code of a bad variant, in the form the benchmark's samples take.
 fn bad_code(problem: &Problem, v: Variant) -> Option<Code> {
     let body = match v {
@@ -51,34 +66,26 @@ fn bad_code(problem: &Problem, v: Variant) -> Option<Code> {
         // docstring) the whole function.
         return Some(Code::Completion(match task.dataset {
             crate::problem::evalplus::Dataset::HumanEval => body.to_string(),
-            crate::problem::evalplus::Dataset::Mbpp => {
-                let body = if body.is_empty() { "    pass\n" } else { body };
-                format!("def {}(*args, **kwargs):\n{body}", task.entry_point)
-            }
+            crate::problem::evalplus::Dataset::Mbpp => bad_function(&task.entry_point, body),
         }));
     }
     if let Assembly::LiveCodeBench(record) = &problem.assembly {
-        let body = if body.is_empty() { "    pass\n" } else { body };
         return Some(Code::Solution(match &record.mode {
             // The method the tests call, in the `Solution` class they instantiate.
             crate::problem::livecodebench::Mode::Functional { func_name } => format!(
                 "class Solution:\n    def {func_name}(self, *args, **kwargs):\n{}",
-                body.lines()
+                or_pass(body)
+                    .lines()
                     .map(|l| format!("    {l}\n"))
                     .collect::<String>()
             ),
-            // A program whose work is the bad body, called once.
-            crate::problem::livecodebench::Mode::Stdin => format!("def main():\n{body}\nmain()\n"),
+            crate::problem::livecodebench::Mode::Stdin => bad_program(body),
         }));
     }
     if let Assembly::Contest(record) = &problem.assembly {
-        let body = if body.is_empty() { "    pass\n" } else { body };
         return Some(Code::Solution(match &record.mode {
-            // The function the tests call, with the bad body.
-            crate::problem::contests::Mode::Call { fn_name } => {
-                format!("def {fn_name}(*args, **kwargs):\n{body}")
-            }
-            crate::problem::contests::Mode::Stdin => format!("def main():\n{body}\nmain()\n"),
+            crate::problem::contests::Mode::Call { fn_name } => bad_function(fn_name, body),
+            crate::problem::contests::Mode::Stdin => bad_program(body),
         }));
     }
     match problem.assembly {
@@ -91,10 +98,7 @@ fn bad_code(problem: &Problem, v: Variant) -> Option<Code> {
         Assembly::Mbpp { .. } => {
             // MBPP samples are whole solutions: define the entry point with the bad body.
             let entry = problem.entry_point.as_ref()?;
-            let body = if body.is_empty() { "    pass\n" } else { body };
-            Some(Code::Solution(format!(
-                "def {entry}(*args, **kwargs):\n{body}"
-            )))
+            Some(Code::Solution(bad_function(entry, body)))
         }
         // Bad code for other languages is written per language (see `langcheck`).
         Assembly::MultiplE { .. }

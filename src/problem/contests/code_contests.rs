@@ -138,10 +138,11 @@ fn record(v: &serde_json::Value, path: &Path, n: usize) -> Result<Record, InputE
         line: n,
         message,
     };
-    let field = |k: &str| v.get(k).cloned().unwrap_or(serde_json::Value::Null);
+    // Read in place: the generated tests alone may be megabytes.
+    let field = |k: &str| v.get(k).unwrap_or(&serde_json::Value::Null);
     let mut tests = Vec::new();
     for k in ["public_tests", "private_tests", "generated_tests"] {
-        let t: Tests = serde_json::from_value(field(k)).map_err(|e| {
+        let t = Tests::deserialize(field(k)).map_err(|e| {
             bad(format!(
                 "field `{k}` is not {{input: [..], output: [..]}}: {e}"
             ))
@@ -161,7 +162,7 @@ fn record(v: &serde_json::Value, path: &Path, n: usize) -> Result<Record, InputE
     let solutions = match field("solutions") {
         serde_json::Value::Null => Vec::new(),
         s => {
-            let s: Solutions = serde_json::from_value(s).map_err(|e| {
+            let s = Solutions::deserialize(s).map_err(|e| {
                 bad(format!(
                     "field `solutions` is not {{language: [..], solution: [..]}}: {e}"
                 ))
@@ -185,7 +186,7 @@ fn record(v: &serde_json::Value, path: &Path, n: usize) -> Result<Record, InputE
         match field(k) {
             serde_json::Value::Null => Ok(table[0].1),
             raw => {
-                let c: Code = serde_json::from_value(raw.clone()).map_err(|_| {
+                let c = Code::deserialize(raw).map_err(|_| {
                     bad(format!(
                         "field `{k}` must be a number or a name, found {raw}"
                     ))
@@ -201,7 +202,7 @@ fn record(v: &serde_json::Value, path: &Path, n: usize) -> Result<Record, InputE
     let per_test = match field("time_limit") {
         serde_json::Value::Null => Duration::from_secs(DEFAULT_SECONDS),
         raw => {
-            let t: TimeLimit = serde_json::from_value(raw)
+            let t = TimeLimit::deserialize(raw)
                 .map_err(|e| bad(format!("field `time_limit` is not {{seconds, nanos}}: {e}")))?;
             match Duration::new(t.seconds, 0) + Duration::from_nanos(t.nanos) {
                 d if d.is_zero() => Duration::from_secs(DEFAULT_SECONDS),

@@ -145,39 +145,37 @@ impl Record {
     fn source(&self, solution: &str) -> String {
         let aliases = "stdin = sys.stdin\nstdout = sys.stdout\n";
         let import = |l: &str| l.starts_with("from ") || l.starts_with("import ");
-        let split = |leading: &dyn Fn(&str) -> bool| {
-            let at = solution
-                .split_inclusive('\n')
-                .take_while(|l| leading(l))
-                .map(str::len)
-                .sum::<usize>();
-            solution.split_at(at)
-        };
         match (self.harness, &self.mode) {
             (Harness::CodeContests, _) => format!("{solution}\n"),
             (Harness::Apps | Harness::Taco, Mode::Call { .. }) => {
                 format!("{}{solution}\n", apps::IMPORTS)
             }
             (Harness::Apps, Mode::Stdin) => {
-                let (imports, rest) = split(&import);
-                let sep = if imports.is_empty() || imports.ends_with('\n') {
-                    ""
-                } else {
-                    "\n"
-                };
-                format!("{}{imports}{sep}{aliases}{rest}\n", apps::IMPORTS)
+                let (imports, rest) = leading(solution, import);
+                format!("{}{imports}{aliases}{rest}\n", apps::IMPORTS)
             }
             (Harness::Taco, Mode::Stdin) => {
-                let (imports, rest) = split(&|l: &str| import(l) || l.contains("import *"));
-                let sep = if imports.is_empty() || imports.ends_with('\n') {
-                    ""
-                } else {
-                    "\n"
-                };
-                format!("{imports}{sep}{}\n{aliases}{rest}\n", apps::IMPORTS)
+                let (imports, rest) = leading(solution, |l| import(l) || l.contains("import *"));
+                format!("{imports}{}\n{aliases}{rest}\n", apps::IMPORTS)
             }
         }
     }
+}
+
+/// `solution` cut after its leading lines that `keep` accepts: those lines (ending in a
+/// newline, when there are any), and the rest.
+fn leading(solution: &str, keep: impl Fn(&str) -> bool) -> (String, &str) {
+    let at = solution
+        .split_inclusive('\n')
+        .take_while(|l| keep(l))
+        .map(str::len)
+        .sum::<usize>();
+    let (head, rest) = solution.split_at(at);
+    let mut head = head.to_string();
+    if !head.is_empty() && !head.ends_with('\n') {
+        head.push('\n');
+    }
+    (head, rest)
 }
 
 /// The problem a record is.

@@ -1,7 +1,7 @@
 //! The output comparisons of two competitive-programming harnesses, as their code decides
 //! (not as their papers describe):
 //!
-//! - **APPS** (`eval/testing_util.py`, which TACO's evaluation reuses): the captured output
+//! - **APPS** (`eval/testing_util.py`): the captured output
 //!   as lines (`str.splitlines`) passes if any check of its chain of fallbacks passes —
 //!   the whole text stripped equals the expected text stripped (also with every line
 //!   stripped); the non-empty output lines equal the expected text's non-empty lines,
@@ -122,6 +122,15 @@ fn set_of_sets<K: Ord>(
         .collect()
 }
 
+/// The expected text's non-empty lines, each stripped (a line of spaces stays, empty), as
+/// both chains' later checks read it.
+fn expected_lines(want: &str) -> Vec<&str> {
+    want.split('\n')
+        .filter(|l| !l.is_empty())
+        .map(strip)
+        .collect()
+}
+
 /// APPS's verdict on one stdin test: `None` when the output passes, else where it first
 /// differs from the expected lines.
 pub fn apps_differs(want: &str, got: &str) -> Option<String> {
@@ -134,12 +143,7 @@ pub fn apps_differs(want: &str, got: &str) -> Option<String> {
     if strip(&stripped.join("\n")) == strip(want) {
         return None;
     }
-    // The expected text's non-empty lines, each stripped (a line of spaces stays, empty).
-    let expected: Vec<&str> = want
-        .split('\n')
-        .filter(|l| !l.is_empty())
-        .map(strip)
-        .collect();
+    let expected = expected_lines(want);
     let nonempty: Vec<&str> = out.iter().copied().filter(|l| !l.is_empty()).collect();
     if nonempty == expected {
         return None;
@@ -185,12 +189,7 @@ pub fn taco_differs(want: &str, got: &str) -> Option<String> {
     if strip(&got) == strip(want) {
         return None;
     }
-    // The expected text's non-empty lines, each stripped.
-    let expected: Vec<&str> = want
-        .split('\n')
-        .filter(|l| !l.is_empty())
-        .map(strip)
-        .collect();
+    let expected = expected_lines(want);
     // `float(c) for c in stdout`: every character a digit (Python also reads other
     // scripts' decimal digits; outputs here are ASCII).
     let digits: Option<Vec<f64>> = got.chars().map(|c| c.to_digit(10).map(f64::from)).collect();
